@@ -1,0 +1,31 @@
+package ports
+
+import (
+	"context"
+
+	"github.com/rakkr/rakkr/domain/access"
+	"github.com/rakkr/rakkr/domain/audit"
+)
+
+// Authenticator turns a bearer credential into a principal.
+type Authenticator interface {
+	// Authenticate resolves a session or API token; it returns an
+	// errs.KindUnauthorized error for a missing, unknown, expired or revoked
+	// credential, and errs.KindUnavailable when the store is down.
+	Authenticate(ctx context.Context, bearer string) (access.Principal, error)
+}
+
+// Authorizer decides whether a principal may use a permission on a target.
+type Authorizer interface {
+	// Decide answers with the reason; an error means no decision could be made
+	// (the caller fails closed).
+	Decide(ctx context.Context, p access.Principal, perm access.Permission, target access.Ref) (access.Decision, error)
+}
+
+// AuditRecorder appends audit rows, taking actor and correlation ids from ctx.
+// Inside Transactor.InTx the row commits with the work it describes.
+type AuditRecorder interface {
+	// Record appends e to the tamper-evident chain. An error means the row was
+	// not written, and the caller must not go on with the action.
+	Record(ctx context.Context, e audit.Event) error
+}

@@ -1,0 +1,261 @@
+// Package e2e starts the real rakkr binary against real SQLite and Postgres
+// databases and drives it over HTTP on loopback, as an operator would.
+package e2e
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	buildErr  error
+)
+
+// binaries returns the directory holding rakkr and rakkr-agent: the one
+// make test built (RAKKR_TEST_BIN_DIR) or a fresh build.
+func binaries(t *testing.T) string {
+	t.Helper()
+	if d := os.Getenv("RAKKR_TEST_BIN_DIR"); d != "" {
+		return d
+	}
+	buildOnce.Do(func() {
+		binDir, buildErr = os.MkdirTemp("", "rakkr-e2e-bin")
+		if buildErr != nil {
+			return
+		}
+		for _, cmd := range []string{"rakkr", "rakkr-agent"} {
+			out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, cmd), "../../cmd/"+cmd).CombinedOutput()
+			if err != nil {
+				buildErr = fmt.Errorf("build %s: %v\n%s", cmd, err, out)
+				return
+			}
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binDir
+}
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().String()
+}
+
+// controller is a running rakkr serve process.
+type controller struct {
+	t       *testing.T
+	URL     string
+	cmd     *exec.Cmd
+	mu      sync.Mutex
+	stdout  bytes.Buffer
+	env     []string
+	dataDir string
+	exited  chan struct{}
+}
+
+// startController runs `rakkr serve` with env (RAKKR_* assignments) on a free
+// loopback port and waits until /healthz answers.
+func startController(t *testing.T, env ...string) *controller {
+	t.Helper()
+	addr := freePort(t)
+	c := &controller{t: t, URL: "http://" + addr, env: env}
+	c.cmd = exec.Command(filepath.Join(binaries(t), "rakkr"), "serve")
+	c.cmd.Env = append(os.Environ(), append([]string{"RAKKR_LISTEN=" + addr, "RAKKR_LOG_LEVEL=warn"}, env...)...)
+	out, _ := c.cmd.StdoutPipe()
+	c.cmd.Stderr = &lockedWriter{mu: &c.mu, w: &c.stdout}
+	if err := c.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	c.exited = make(chan struct{})
+	go func() {
+		sc := bufio.NewScanner(out)
+		for sc.Scan() {
+			c.mu.Lock()
+			c.stdout.WriteString(sc.Text() + "\n")
+			c.mu.Unlock()
+		}
+		c.cmd.Wait()
+		close(c.exited)
+	}()
+	t.Cleanup(c.Stop)
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-c.exited:
+			t.Fatalf("controller exited early:\n%s", c.Output())
+		default:
+		}
+		resp, err := http.Get(c.URL + "/healthz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				return c
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("controller did not become healthy:\n%s", c.Output())
+	return nil
+}
+
+// Stop ends the process (SIGTERM, then SIGKILL after 10 s).
+func (c *controller) Stop() {
+	if c.cmd.Process == nil {
+		return
+	}
+	select {
+	case <-c.exited:
+		return
+	default:
+	}
+	_ = c.cmd.Process.Signal(os.Interrupt)
+	select {
+	case <-c.exited:
+	case <-time.After(10 * time.Second):
+		_ = c.cmd.Process.Kill()
+		<-c.exited
+	}
+}
+
+// Output returns what the process printed so far.
+func (c *controller) Output() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stdout.String()
+}
+
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}
+
+var generatedPassword = regexp.MustCompile(`generated password: (\S+)`)
+
+// GeneratedPassword returns the owner password printed on first start.
+func (c *controller) GeneratedPassword() string {
+	m := generatedPassword.FindStringSubmatch(c.Output())
+	if m == nil {
+		c.t.Fatalf("no generated password printed:\n%s", c.Output())
+	}
+	return m[1]
+}
+
+// response is a decoded API response.
+type response struct {
+	Status int
+	Body   []byte
+	Header http.Header
+}
+
+// JSON decodes the body into v.
+func (r response) JSON(t *testing.T, v any) {
+	t.Helper()
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		t.Fatalf("decode %s: %v", r.Body, err)
+	}
+}
+
+// Data decodes {"data": …} into v.
+func (r response) Data(t *testing.T, v any) {
+	t.Helper()
+	var env struct {
+		Data json.RawMessage `json:"data"`
+	}
+	r.JSON(t, &env)
+	if err := json.Unmarshal(env.Data, v); err != nil {
+		t.Fatalf("decode data %s: %v", env.Data, err)
+	}
+}
+
+// ErrorCode returns error.code and error.message.
+func (r response) Error(t *testing.T) (string, string) {
+	t.Helper()
+	var env struct {
+		Error struct{ Code, Message string } `json:"error"`
+	}
+	r.JSON(t, &env)
+	return env.Error.Code, env.Error.Message
+}
+
+// call makes a JSON request with an optional bearer token.
+func (c *controller) call(method, path, token string, body any) response {
+	c.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = bytes.NewReader(b)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	req, _ := http.NewRequestWithContext(ctx, method, c.URL+path, rd)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatalf("%s %s: %v", method, path, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return response{Status: resp.StatusCode, Body: b, Header: resp.Header}
+}
+
+// login returns a session token.
+func (c *controller) login(email, password string) string {
+	c.t.Helper()
+	r := c.call("POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": password})
+	if r.Status != 200 {
+		c.t.Fatalf("login %s: %d %s", email, r.Status, r.Body)
+	}
+	var d struct{ Token string }
+	r.Data(c.t, &d)
+	return d.Token
+}
+
+// runRakkr runs a one-shot rakkr subcommand and returns its output and exit code.
+func runRakkr(t *testing.T, env []string, args ...string) (string, int) {
+	t.Helper()
+	cmd := exec.Command(filepath.Join(binaries(t), "rakkr"), args...)
+	cmd.Env = append(os.Environ(), env...)
+	out, err := cmd.CombinedOutput()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return string(out), code
+}
+
+func contains(s, sub string) bool { return strings.Contains(s, sub) }
