@@ -29,3 +29,11 @@ type AuditRecorder interface {
 	// not written, and the caller must not go on with the action.
 	Record(ctx context.Context, e audit.Event) error
 }
+
+// NodeAuthenticator turns a node credential into a node principal
+// (Kind access.PrincipalNode, ID = node id).
+type NodeAuthenticator interface {
+	// AuthenticateNode resolves a node token; unknown or revoked tokens are
+	// errs.KindUnauthorized, a down store errs.KindUnavailable.
+	AuthenticateNode(ctx context.Context, bearer string) (access.Principal, error)
+}

@@ -8,11 +8,13 @@ mode="${1:-test}"
 
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-pkgs=(ca-certificates)
+# gcc + portaudio19-dev: the agent's cgo PortAudio capture; python3: port picking.
+pkgs=(ca-certificates gcc pkg-config portaudio19-dev python3)
 if [[ "$mode" == "test" ]]; then
   # postgresql: throwaway test cluster; sox/espeak-ng: audio fixtures;
+  # jackd2 + libasound2-plugins: the real-time ALSA test device through JACK;
   # prometheus: promtool for metrics checks; wrk: load scripts.
-  pkgs+=(postgresql sox libsox-fmt-all espeak-ng prometheus wrk)
+  pkgs+=(postgresql sox libsox-fmt-all espeak-ng jackd2 libasound2-plugins prometheus wrk)
 fi
 for p in "${pkgs[@]}"; do have "$p" || need+=("$p"); done
 if ((${#need[@]})); then

@@ -33,7 +33,7 @@ func (s *Server) chain(r Route) gin.HandlerFunc {
 			s.run(c, r)
 			return
 		case AccessNode:
-			s.fail(c, errs.New(errs.KindNotImplemented, "capability.notImplemented", "node routes are not available"))
+			s.runNode(c, r, req)
 			return
 		}
 		p, err := s.authenticate(c)
@@ -175,4 +175,45 @@ func actionOf(r Route) string {
 		return r.Action
 	}
 	return operationID(r)
+}
+
+// runNode authenticates a node credential for a node route: the credential's
+// node must be the :id of the path. Refusals are audited; accepted agent
+// calls are not (a heartbeat every 5 s per node would drown the trail) —
+// use cases audit the state changes they make.
+func (s *Server) runNode(c *gin.Context, r Route, req audit.Request) {
+	if s.deps.NodeAuthenticator == nil {
+		s.fail(c, errs.New(errs.KindNotImplemented, "capability.notImplemented", "node routes are not available"))
+		return
+	}
+	token := BearerToken(c.Request)
+	var p access.Principal
+	var err error = errs.ErrUnauthorized
+	if token != "" {
+		p, err = s.deps.NodeAuthenticator.AuthenticateNode(c.Request.Context(), token)
+	}
+	target := access.Ref{Type: access.ResourceNode, ID: c.Param("id")}
+	if err != nil {
+		if errs.KindOf(err) == errs.KindUnauthorized {
+			_ = s.recordDecision(c, r, access.Decision{Reason: access.ReasonUnauthenticated, Permission: r.Permission}, target)
+		}
+		s.fail(c, err)
+		return
+	}
+	req.Actor = audit.Actor{ID: p.ID, Name: p.Name, Type: audit.ActorNode, Roles: []string{}}
+	req.ActorContext.SessionID = p.SessionID
+	ctx := access.WithPrincipal(audit.WithRequest(c.Request.Context(), req), p)
+	c.Request = c.Request.WithContext(ctx)
+	c.Set(ctxPrincipal, p)
+	if id := c.Param("id"); id != "" && id != p.ID {
+		d := access.Decision{Reason: access.ReasonMissingScope, Permission: r.Permission, Target: target}
+		if err := s.recordDecision(c, r, d, target); err != nil {
+			s.fail(c, err)
+			return
+		}
+		s.fail(c, &errs.Error{Kind: errs.KindForbidden, Code: "node.credentialMismatch",
+			Message: "this node credential belongs to another node", Details: map[string]any{"reason": d.Reason}})
+		return
+	}
+	s.run(c, r)
 }

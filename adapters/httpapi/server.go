@@ -26,9 +26,12 @@ type Options struct {
 type Deps struct {
 	Log           *slog.Logger
 	Authenticator ports.Authenticator
-	Authorizer    ports.Authorizer
-	Audit         ports.AuditRecorder
-	Observer      HTTPObserver
+	// NodeAuthenticator checks node credentials on agent routes (nil: agent
+	// routes answer 501).
+	NodeAuthenticator ports.NodeAuthenticator
+	Authorizer        ports.Authorizer
+	Audit             ports.AuditRecorder
+	Observer          HTTPObserver
 	// Console is the built single-page app (index.html at its root); nil
 	// serves a page saying the console is not built.
 	Console fs.FS

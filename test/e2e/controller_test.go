@@ -99,11 +99,24 @@ func TestControllerCoreEndToEnd(t *testing.T) {
 				t.Fatalf("anonymous scrape: %d", r.Status)
 			}
 
-			// Restart: users and sessions survive.
+			// A deny policy on the viewer beats the role's metrics:read.
+			r = c.call("PUT", "/api/v1/auth/access-policies", owner, map[string]any{"policies": []map[string]any{{
+				"effect": "deny", "subjectType": "user", "subjectId": viewerUser.ID, "resourceType": "*", "resourceId": "*", "reason": "e2e"}}})
+			if r.Status != 200 {
+				t.Fatalf("set deny policy: %d %s", r.Status, r.Body)
+			}
+			if r := c.call("GET", "/metrics", viewer, nil); r.Status != 403 || !contains(string(r.Body), "access_policy_denied") {
+				t.Fatalf("denied viewer scraping: %d %s", r.Status, r.Body)
+			}
+
+			// Restart: users, sessions, policies and the audit chain survive.
 			c.Stop()
 			c = startController(t, env...)
 			if r := c.call("GET", "/api/v1/auth/me", viewer, nil); r.Status != 200 {
 				t.Fatalf("viewer session lost across restart: %d %s", r.Status, r.Body)
+			}
+			if r := c.call("GET", "/metrics", viewer, nil); r.Status != 403 {
+				t.Fatalf("deny policy lost across restart: %d %s", r.Status, r.Body)
 			}
 			r = c.call("GET", "/api/v1/audit-events/verify", owner, nil)
 			var v struct {
