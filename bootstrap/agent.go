@@ -33,11 +33,14 @@ const (
 const agentUsage = `usage: rakkr-agent <command> [arguments]
 
 commands:
+  enroll --controller URL --token T
+                             exchange a one-time bootstrap token for this node's credential
+  run                        the daemon: inventory, heartbeats, live meters, health events
+  inventory                  print the audio interfaces as JSON
+  meter [--source S]         print one meter frame (100 ms) as JSON
   analyze [flags] FILE.wav   meter a WAV file at the live frame rate: one JSON meter
                              frame per line, then a JSON summary line
   version                    print the agent version
-  run | enroll | inventory | meter
-                             not implemented yet
 `
 
 // RunAgent is the composition root of rakkr-agent: it dispatches the
@@ -56,9 +59,14 @@ func RunAgent(ctx context.Context, args []string, stdout, stderr io.Writer) int 
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, agentUsage)
 		return agentExitOK
-	case "run", "enroll", "inventory", "meter":
-		fmt.Fprintf(stderr, "rakkr-agent: %q is not implemented yet\n", args[0])
-		return agentExitUsage
+	case "enroll":
+		return RunEnroll(ctx, args[1:], stdout, stderr)
+	case "run":
+		return RunDaemon(ctx, args[1:], stdout, stderr)
+	case "inventory":
+		return RunInventory(ctx, args[1:], stdout, stderr)
+	case "meter":
+		return RunMeter(ctx, args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "rakkr-agent: unknown command %q\n\n%s", args[0], agentUsage)
 	return agentExitUsage
@@ -130,7 +138,7 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) in
 		fmt.Fprintf(stderr, "rakkr-agent analyze: warning: %s ends before the size its header declares; analysed the %s present\n", path, sum.Duration)
 	}
 	enc := json.NewEncoder(out)
-	if err := enc.Encode(analyzeOutput{Summary: toSummaryJSON(path, src.Info(), sum, labels)}); err != nil {
+	if err := enc.Encode(analyzeOutput{Summary: toAnalyzeSummaryJSON(path, src.Info(), sum, labels)}); err != nil {
 		fmt.Fprintf(stderr, "rakkr-agent analyze: writing output: %v\n", err)
 		return agentExitFailed
 	}
@@ -143,46 +151,46 @@ func runAnalyze(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 // analyzeOutput is the last line printed by `rakkr-agent analyze`.
 type analyzeOutput struct {
-	Summary summaryJSON `json:"summary"`
+	Summary analyzeSummaryJSON `json:"summary"`
 }
 
-type summaryJSON struct {
-	File            string           `json:"file"`
-	SampleRate      int              `json:"sampleRate"`
-	Encoding        string           `json:"encoding"`
-	Frames          int              `json:"frames"`
-	DurationSeconds float64          `json:"durationSeconds"`
-	SpeechSeconds   float64          `json:"speechSeconds"`
-	Channels        []channelJSON    `json:"channels"`
-	Verdicts        verdictsJSON     `json:"verdicts"`
-	Transitions     []transitionJSON `json:"transitions"`
+type analyzeSummaryJSON struct {
+	File            string                  `json:"file"`
+	SampleRate      int                     `json:"sampleRate"`
+	Encoding        string                  `json:"encoding"`
+	Frames          int                     `json:"frames"`
+	DurationSeconds float64                 `json:"durationSeconds"`
+	SpeechSeconds   float64                 `json:"speechSeconds"`
+	Channels        []analyzeChannelJSON    `json:"channels"`
+	Verdicts        analyzeVerdictsJSON     `json:"verdicts"`
+	Transitions     []analyzeTransitionJSON `json:"transitions"`
 }
 
-type rangeJSON struct {
+type analyzeRangeJSON struct {
 	Min float64 `json:"min"`
 	Max float64 `json:"max"`
 }
 
-type channelJSON struct {
-	ChannelIndex         int       `json:"channelIndex"`
-	Label                string    `json:"label"`
-	RMSDBFS              rangeJSON `json:"rmsDbfs"`
-	PeakDBFS             rangeJSON `json:"peakDbfs"`
-	CrestFactorDB        rangeJSON `json:"crestFactorDb"`
-	ZeroCrossingRate     rangeJSON `json:"zeroCrossingRate"`
-	SpeechScore          rangeJSON `json:"speechScore"`
-	NoiseScore           rangeJSON `json:"noiseScore"`
-	BroadbandNoiseScore  rangeJSON `json:"broadbandNoiseScore"`
-	HumScore             rangeJSON `json:"humScore"`
-	StaticScore          rangeJSON `json:"staticScore"`
-	EstimatedSNRDB       rangeJSON `json:"estimatedSnrDb"`
-	IntelligibilityScore rangeJSON `json:"intelligibilityScore"`
-	CorrelationScore     rangeJSON `json:"correlationScore"`
-	ClippedFrames        int       `json:"clippedFrames"`
-	SpeechLikeFrames     int       `json:"speechLikeFrames"`
+type analyzeChannelJSON struct {
+	ChannelIndex         int              `json:"channelIndex"`
+	Label                string           `json:"label"`
+	RMSDBFS              analyzeRangeJSON `json:"rmsDbfs"`
+	PeakDBFS             analyzeRangeJSON `json:"peakDbfs"`
+	CrestFactorDB        analyzeRangeJSON `json:"crestFactorDb"`
+	ZeroCrossingRate     analyzeRangeJSON `json:"zeroCrossingRate"`
+	SpeechScore          analyzeRangeJSON `json:"speechScore"`
+	NoiseScore           analyzeRangeJSON `json:"noiseScore"`
+	BroadbandNoiseScore  analyzeRangeJSON `json:"broadbandNoiseScore"`
+	HumScore             analyzeRangeJSON `json:"humScore"`
+	StaticScore          analyzeRangeJSON `json:"staticScore"`
+	EstimatedSNRDB       analyzeRangeJSON `json:"estimatedSnrDb"`
+	IntelligibilityScore analyzeRangeJSON `json:"intelligibilityScore"`
+	CorrelationScore     analyzeRangeJSON `json:"correlationScore"`
+	ClippedFrames        int              `json:"clippedFrames"`
+	SpeechLikeFrames     int              `json:"speechLikeFrames"`
 }
 
-type verdictsJSON struct {
+type analyzeVerdictsJSON struct {
 	Flatline           bool `json:"flatline"`
 	LowSignal          bool `json:"low_signal"`
 	Clipping           bool `json:"clipping"`
@@ -190,7 +198,7 @@ type verdictsJSON struct {
 	SpeechPresent      bool `json:"speech_present"`
 }
 
-type transitionJSON struct {
+type analyzeTransitionJSON struct {
 	Event              string  `json:"event"`
 	Fault              string  `json:"fault"`
 	Raised             bool    `json:"raised"`
@@ -208,24 +216,24 @@ type transitionJSON struct {
 	MaxPeakDBFS        float64 `json:"maxPeakDbfs"`
 }
 
-func toSummaryJSON(path string, info wavfile.Info, s analysis.Summary, labels []string) summaryJSON {
-	r := func(v analysis.Range, scale float64) rangeJSON {
+func toAnalyzeSummaryJSON(path string, info wavfile.Info, s analysis.Summary, labels []string) analyzeSummaryJSON {
+	r := func(v analysis.Range, scale float64) analyzeRangeJSON {
 		if math.IsInf(v.Min, 0) || math.IsInf(v.Max, 0) {
-			return rangeJSON{}
+			return analyzeRangeJSON{}
 		}
-		return rangeJSON{Min: roundTo(v.Min, scale), Max: roundTo(v.Max, scale)}
+		return analyzeRangeJSON{Min: analyzeRound(v.Min, scale), Max: analyzeRound(v.Max, scale)}
 	}
-	out := summaryJSON{
+	out := analyzeSummaryJSON{
 		File: path, SampleRate: info.Format.SampleRate, Encoding: info.Encoding.String(),
-		Frames: s.Frames, DurationSeconds: roundTo(s.Duration.Seconds(), 1000),
-		SpeechSeconds: roundTo(s.SpeechLike.Seconds(), 10),
-		Verdicts: verdictsJSON{Flatline: s.Verdicts.Flatline, LowSignal: s.Verdicts.LowSignal, Clipping: s.Verdicts.Clipping,
+		Frames: s.Frames, DurationSeconds: analyzeRound(s.Duration.Seconds(), 1000),
+		SpeechSeconds: analyzeRound(s.SpeechLike.Seconds(), 10),
+		Verdicts: analyzeVerdictsJSON{Flatline: s.Verdicts.Flatline, LowSignal: s.Verdicts.LowSignal, Clipping: s.Verdicts.Clipping,
 			ChannelCorrelation: s.Verdicts.ChannelCorrelation, SpeechPresent: s.Verdicts.SpeechPresent},
-		Channels:    make([]channelJSON, len(s.Channels)),
-		Transitions: make([]transitionJSON, 0, len(s.Transitions)),
+		Channels:    make([]analyzeChannelJSON, len(s.Channels)),
+		Transitions: make([]analyzeTransitionJSON, 0, len(s.Transitions)),
 	}
 	for i, c := range s.Channels {
-		out.Channels[i] = channelJSON{
+		out.Channels[i] = analyzeChannelJSON{
 			ChannelIndex: i + 1, Label: labels[i],
 			RMSDBFS: r(c.RMSDBFS, 10), PeakDBFS: r(c.PeakDBFS, 10), CrestFactorDB: r(c.CrestFactorDB, 10),
 			ZeroCrossingRate: r(c.ZeroCrossingRate, 10000), SpeechScore: r(c.Speech, 1000), NoiseScore: r(c.Noise, 1000),
@@ -236,15 +244,15 @@ func toSummaryJSON(path string, info wavfile.Info, s analysis.Summary, labels []
 	}
 	for _, t := range s.Transitions {
 		e := t.Evidence
-		out.Transitions = append(out.Transitions, transitionJSON{
+		out.Transitions = append(out.Transitions, analyzeTransitionJSON{
 			Event: t.EventType(), Fault: string(t.Fault), Raised: t.Raised,
-			At: t.At.UTC().Format(time.RFC3339Nano), Since: e.Since.UTC().Format(time.RFC3339Nano), Score: roundTo(t.Score, 1000),
-			MaxSpeech: roundTo(e.MaxSpeech, 1000), MaxNoise: roundTo(e.MaxNoise, 1000), MaxBroadband: roundTo(e.MaxBroadband, 1000),
-			MaxHum: roundTo(e.MaxHum, 1000), MaxStatic: roundTo(e.MaxStatic, 1000), MinSNRDB: roundTo(e.MinSNRDB, 10),
-			MinIntelligibility: roundTo(e.MinIntelligibility, 1000), MaxRMSDBFS: roundTo(e.MaxRMSDBFS, 10), MaxPeakDBFS: roundTo(e.MaxPeakDBFS, 10),
+			At: t.At.UTC().Format(time.RFC3339Nano), Since: e.Since.UTC().Format(time.RFC3339Nano), Score: analyzeRound(t.Score, 1000),
+			MaxSpeech: analyzeRound(e.MaxSpeech, 1000), MaxNoise: analyzeRound(e.MaxNoise, 1000), MaxBroadband: analyzeRound(e.MaxBroadband, 1000),
+			MaxHum: analyzeRound(e.MaxHum, 1000), MaxStatic: analyzeRound(e.MaxStatic, 1000), MinSNRDB: analyzeRound(e.MinSNRDB, 10),
+			MinIntelligibility: analyzeRound(e.MinIntelligibility, 1000), MaxRMSDBFS: analyzeRound(e.MaxRMSDBFS, 10), MaxPeakDBFS: analyzeRound(e.MaxPeakDBFS, 10),
 		})
 	}
 	return out
 }
 
-func roundTo(v, scale float64) float64 { return math.Round(v*scale)/scale + 0 }
+func analyzeRound(v, scale float64) float64 { return math.Round(v*scale)/scale + 0 }

@@ -17,27 +17,27 @@ import (
 	"github.com/rakkr/rakkr/ports/agentapi"
 )
 
-// runAgent runs rakkr-agent in-process and returns the exit code and output.
-func runAgent(t *testing.T, args ...string) (int, string, string) {
+// agentRun runs rakkr-agent in-process and returns the exit code and output.
+func agentRun(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errOut bytes.Buffer
 	code := RunAgent(context.Background(), args, &out, &errOut)
 	return code, out.String(), errOut.String()
 }
 
-// analyzeOut is what the tests read back from `analyze`.
-type analyzeOut struct {
+// agentAnalyzeOut is what the tests read back from `analyze`.
+type agentAnalyzeOut struct {
 	frames  []agentapi.MeterFrame
-	summary summaryJSON
+	summary analyzeSummaryJSON
 }
 
-func analyze(t *testing.T, path string, args ...string) analyzeOut {
+func agentAnalyze(t *testing.T, path string, args ...string) agentAnalyzeOut {
 	t.Helper()
-	code, stdout, stderr := runAgent(t, append(append([]string{"analyze"}, args...), path)...)
+	code, stdout, stderr := agentRun(t, append(append([]string{"analyze"}, args...), path)...)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	var res analyzeOut
+	var res agentAnalyzeOut
 	sc := bufio.NewScanner(strings.NewReader(stdout))
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -61,7 +61,7 @@ func analyze(t *testing.T, path string, args ...string) analyzeOut {
 	return res
 }
 
-func writeWAV(t *testing.T, name string, opt wavfile.WriteOptions, chans ...[]float32) string {
+func agentWriteWAV(t *testing.T, name string, opt wavfile.WriteOptions, chans ...[]float32) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name)
 	if err := wavfile.WriteFile(path, pcm.Format{SampleRate: 48000, Channels: len(chans)}, synth.Interleave(chans...), opt); err != nil {
@@ -78,18 +78,18 @@ func TestAnalyzeVerdictsOnGeneratedFiles(t *testing.T) {
 		name  string
 		opt   wavfile.WriteOptions
 		chans [][]float32
-		want  verdictsJSON
+		want  analyzeVerdictsJSON
 	}{
-		{"healthy.wav", wavfile.WriteOptions{}, [][]float32{v, delayed}, verdictsJSON{SpeechPresent: true}},
-		{"correlated.wav", wavfile.WriteOptions{Encoding: wavfile.PCM24, Extensible: true}, [][]float32{v, v}, verdictsJSON{ChannelCorrelation: true, SpeechPresent: true}},
-		{"inverted.wav", wavfile.WriteOptions{Encoding: wavfile.Float32}, [][]float32{v, synth.Invert(v)}, verdictsJSON{ChannelCorrelation: true, SpeechPresent: true}},
-		{"low.wav", wavfile.WriteOptions{}, [][]float32{synth.Gain(v, -48), synth.Gain(delayed, -48)}, verdictsJSON{LowSignal: true}},
-		{"clipped.wav", wavfile.WriteOptions{Encoding: wavfile.PCM32}, [][]float32{synth.Gain(v, 18), synth.Gain(delayed, 18)}, verdictsJSON{Clipping: true, SpeechPresent: true}},
-		{"flat.wav", wavfile.WriteOptions{}, [][]float32{synth.Silence(8 * fs), synth.Silence(8 * fs)}, verdictsJSON{Flatline: true}},
+		{"healthy.wav", wavfile.WriteOptions{}, [][]float32{v, delayed}, analyzeVerdictsJSON{SpeechPresent: true}},
+		{"correlated.wav", wavfile.WriteOptions{Encoding: wavfile.PCM24, Extensible: true}, [][]float32{v, v}, analyzeVerdictsJSON{ChannelCorrelation: true, SpeechPresent: true}},
+		{"inverted.wav", wavfile.WriteOptions{Encoding: wavfile.Float32}, [][]float32{v, synth.Invert(v)}, analyzeVerdictsJSON{ChannelCorrelation: true, SpeechPresent: true}},
+		{"low.wav", wavfile.WriteOptions{}, [][]float32{synth.Gain(v, -48), synth.Gain(delayed, -48)}, analyzeVerdictsJSON{LowSignal: true}},
+		{"clipped.wav", wavfile.WriteOptions{Encoding: wavfile.PCM32}, [][]float32{synth.Gain(v, 18), synth.Gain(delayed, 18)}, analyzeVerdictsJSON{Clipping: true, SpeechPresent: true}},
+		{"flat.wav", wavfile.WriteOptions{}, [][]float32{synth.Silence(8 * fs), synth.Silence(8 * fs)}, analyzeVerdictsJSON{Flatline: true}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := analyze(t, writeWAV(t, tt.name, tt.opt, tt.chans...))
+			res := agentAnalyze(t, agentWriteWAV(t, tt.name, tt.opt, tt.chans...))
 			s := res.summary
 			if s.Verdicts != tt.want {
 				t.Errorf("verdicts %+v, want %+v; transitions %+v", s.Verdicts, tt.want, s.Transitions)
@@ -139,7 +139,7 @@ func TestAnalyzeReferenceLanes(t *testing.T) {
 	sh("sox", p("healthy.wav"), p("low.wav"), "gain", "-38")
 	sh("sox", p("mono.wav"), "-c", "2", p("correlated.wav"), "remix", "1", "1")
 
-	lanes := map[string]verdictsJSON{
+	lanes := map[string]analyzeVerdictsJSON{
 		"healthy.wav":    {SpeechPresent: true},
 		"clipped.wav":    {Clipping: true, SpeechPresent: true},
 		"low.wav":        {LowSignal: true},
@@ -147,7 +147,7 @@ func TestAnalyzeReferenceLanes(t *testing.T) {
 	}
 	for name, want := range lanes {
 		t.Run(name, func(t *testing.T) {
-			s := analyze(t, p(name), "-summary-only").summary
+			s := agentAnalyze(t, p(name), "-summary-only").summary
 			if s.Verdicts != want {
 				t.Errorf("verdicts %+v, want %+v; transitions %+v", s.Verdicts, want, s.Transitions)
 			}
@@ -189,10 +189,9 @@ func TestAgentCommandLine(t *testing.T) {
 	}{
 		{nil, 2, "usage: rakkr-agent"},
 		{[]string{"version"}, 0, "rakkr-agent dev (agent wire v1"},
-		{[]string{"run"}, 2, `"run" is not implemented yet`},
-		{[]string{"enroll"}, 2, "not implemented yet"},
-		{[]string{"inventory"}, 2, "not implemented yet"},
-		{[]string{"meter"}, 2, "not implemented yet"},
+		{[]string{"run", "--data-dir", dir}, 1, "no node credential: enroll first"},
+		{[]string{"enroll"}, 2, "--controller URL and --token T are required"},
+		{[]string{"inventory", "--nope"}, 2, "flag provided but not defined"},
 		{[]string{"frobnicate"}, 2, `unknown command "frobnicate"`},
 		{[]string{"analyze"}, 2, "exactly one WAV file is required"},
 		{[]string{"analyze", "-start", "yesterday", "x.wav"}, 2, "not an RFC 3339 time"},
@@ -200,7 +199,7 @@ func TestAgentCommandLine(t *testing.T) {
 		{[]string{"analyze", eightBit}, 1, "unsupported WAV file: 8-bit unsigned PCM"},
 	}
 	for _, tt := range tests {
-		code, stdout, stderr := runAgent(t, tt.args...)
+		code, stdout, stderr := agentRun(t, tt.args...)
 		if code != tt.code || !strings.Contains(stdout+stderr, tt.contains) {
 			t.Errorf("rakkr-agent %q: exit %d, output %q; want exit %d containing %q", tt.args, code, stdout+stderr, tt.code, tt.contains)
 		}

@@ -37,9 +37,8 @@ type Reader struct {
 	closer    io.Closer
 	info      Info
 	frameSize int
-	remaining int64 // data bytes left, −1 when unknown
-	buf       []byte
-	frames    int // sample frames in buf since the last Next
+	remaining int64  // data bytes left, −1 when unknown
+	buf       []byte // ReadFrames' raw buffer
 	truncated bool
 }
 
@@ -180,7 +179,9 @@ func (rd *Reader) Truncated() bool { return rd.truncated }
 // (interleaved) and returns how many it decoded. At the end of the data it
 // returns 0, io.EOF.
 func (rd *Reader) ReadFrames(dst []float32) (int, error) {
-	frames, err := rd.Next(len(dst) / rd.info.Format.Channels)
+	var frames int
+	var err error
+	rd.buf, frames, err = rd.ReadRaw(rd.buf, len(dst)/rd.info.Format.Channels)
 	if frames == 0 {
 		return 0, err
 	}
@@ -188,57 +189,56 @@ func (rd *Reader) ReadFrames(dst []float32) (int, error) {
 	return frames, nil
 }
 
-// Next reads the next block of up to n sample frames without decoding it
-// and returns how many it read; Decode then converts the block channel by
-// channel. At the end of the data it returns 0, io.EOF.
-func (rd *Reader) Next(n int) (int, error) {
-	rd.frames = 0
+// ReadRaw reads up to n sample frames of undecoded little-endian data into
+// buf (grown when too small) and returns it with the number of frames read;
+// DecodeRaw converts it later, possibly on other goroutines. At the end of
+// the data it returns 0 frames and io.EOF.
+func (rd *Reader) ReadRaw(buf []byte, n int) ([]byte, int, error) {
 	want := n
 	if rd.remaining >= 0 {
 		want = int(min(int64(want), rd.remaining/int64(rd.frameSize)))
 	}
 	if want <= 0 {
-		return 0, io.EOF
+		return buf, 0, io.EOF
 	}
 	need := want * rd.frameSize
-	if cap(rd.buf) < need {
-		rd.buf = make([]byte, need)
+	if cap(buf) < need {
+		buf = make([]byte, need)
 	}
-	got, err := io.ReadFull(rd.src, rd.buf[:need])
+	buf = buf[:need]
+	got, err := io.ReadFull(rd.src, buf)
 	frames := got / rd.frameSize
 	if err != nil {
 		if !errors.Is(err, io.EOF) && !errors.Is(err, io.ErrUnexpectedEOF) {
-			return 0, fmt.Errorf("wavfile: reading samples: %w", err)
+			return buf, 0, fmt.Errorf("wavfile: reading samples: %w", err)
 		}
 		if rd.remaining >= 0 {
 			rd.truncated = true
 		}
 		rd.remaining = 0
 		if frames == 0 {
-			return 0, io.EOF
+			return buf, 0, io.EOF
 		}
 	} else if rd.remaining > 0 {
 		rd.remaining -= int64(need)
 	}
-	rd.frames = frames
-	return frames, nil
+	return buf[:frames*rd.frameSize], frames, nil
 }
 
-// Decode writes channel c of the block read by Next into dst, which must
-// hold at least as many samples as Next returned. Calls for distinct
-// channels may run concurrently.
-func (rd *Reader) Decode(c int, dst []float32) {
-	ch := rd.info.Format.Channels
-	bps := rd.info.Encoding.BytesPerSample()
-	if rd.frames == 0 {
+// DecodeRaw writes channel c of sample frames [from, to) of a block read by
+// ReadRaw into dst[:to-from]. It only reads raw and dst, so calls may run
+// concurrently.
+func (rd *Reader) DecodeRaw(raw []byte, c, from, to int, dst []float32) {
+	if to <= from {
 		return
 	}
-	b := rd.buf[c*bps : rd.frames*rd.frameSize]
-	dst = dst[:rd.frames]
+	bps := rd.info.Encoding.BytesPerSample()
 	stride := rd.frameSize
+	b := raw[from*stride+c*bps : (to-1)*stride+c*bps+bps]
+	dst = dst[:to-from]
 	switch rd.info.Encoding {
 	case PCM16:
-		if ch == 2 {
+		if stride == 4 {
 			for i := range dst {
 				v := b[4*i : 4*i+2 : 4*i+2]
 				dst[i] = float32(int16(uint16(v[0])|uint16(v[1])<<8)) * (1.0 / 32768)

@@ -72,7 +72,7 @@ func TestRoundTripEveryEncoding(t *testing.T) {
 	}
 }
 
-func TestNextAndDecodeMatchReadFrames(t *testing.T) {
+func TestReadRawAndDecodeRawMatchReadFrames(t *testing.T) {
 	for _, enc := range []Encoding{PCM16, PCM24, PCM32, Float32} {
 		for _, ch := range []int{1, 2, 4} {
 			var chans [][]float32
@@ -87,17 +87,22 @@ func TestNextAndDecodeMatchReadFrames(t *testing.T) {
 			b, _ := NewReader(bytes.NewReader(buf.Bytes()))
 			inter := make([]float32, 700*ch)
 			plane := make([]float32, 700)
+			var raw []byte
 			for {
 				n, errA := a.ReadFrames(inter)
-				m, errB := b.Next(700)
+				var m int
+				var errB error
+				raw, m, errB = b.ReadRaw(raw, 700)
 				if n != m || (errA == nil) != (errB == nil) {
-					t.Fatalf("%s %dch: ReadFrames %d,%v vs Next %d,%v", enc, ch, n, errA, m, errB)
+					t.Fatalf("%s %dch: ReadFrames %d,%v vs ReadRaw %d,%v", enc, ch, n, errA, m, errB)
 				}
 				if n == 0 {
 					break
 				}
 				for c := 0; c < ch; c++ {
-					b.Decode(c, plane)
+					// Decode in two pieces, as the analyzer does frame by frame.
+					b.DecodeRaw(raw, c, 0, n/3, plane)
+					b.DecodeRaw(raw, c, n/3, n, plane[n/3:])
 					for i := 0; i < n; i++ {
 						if plane[i] != inter[i*ch+c] {
 							t.Fatalf("%s %dch: channel %d sample %d: %v vs %v", enc, ch, c, i, plane[i], inter[i*ch+c])

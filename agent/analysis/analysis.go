@@ -17,16 +17,19 @@ import (
 )
 
 // Source is a stream of audio to analyse: a WAV file, later a capture
-// device. (It belongs in ports/ once the daemon's capture port exists.)
+// device. Reading and decoding are separate calls so a pipeline can place
+// them where they are cheapest (and decode channels in parallel if it wants
+// to). (It belongs in ports/ once the daemon's capture port exists.)
 type Source interface {
 	// Format returns the sample rate and channel count.
 	Format() pcm.Format
-	// Next reads the next block of up to n sample frames and returns how
-	// many it read; at the end of the stream it returns 0 and io.EOF.
-	Next(n int) (int, error)
-	// Decode writes channel c of the block read by Next into dst. Calls for
-	// distinct channels may run concurrently.
-	Decode(c int, dst []float32)
+	// ReadRaw reads up to n sample frames of undecoded audio into buf
+	// (grown when too small) and returns it with the number of frames; at
+	// the end of the stream it returns 0 frames and io.EOF.
+	ReadRaw(buf []byte, n int) ([]byte, int, error)
+	// DecodeRaw writes channel c of sample frames [from, to) of raw into
+	// dst[:to-from]. It must be safe to call concurrently.
+	DecodeRaw(raw []byte, c, from, to int, dst []float32)
 }
 
 // Options configure a run.
@@ -39,7 +42,8 @@ type Options struct {
 	// from the sample position, never from the wall clock.
 	Start time.Time
 	// Workers is how many goroutines meter channels in parallel; 0 means
-	// min(channels, GOMAXPROCS).
+	// min(channels, GOMAXPROCS). Reading and reporting run on goroutines of
+	// their own, overlapping the metering.
 	Workers int
 	// SpeechPresentMin is how much speech-like audio (on any channel) makes
 	// the speech_present verdict true; 0 means 1 s.
@@ -80,57 +84,44 @@ func Run(ctx context.Context, src Source, opt Options, onFrame FrameFunc) (Summa
 	}
 	workers = max(1, min(workers, format.Channels))
 
-	// Work in blocks of blockFrames frames. A reader goroutine reads and
-	// decodes the next block while the channels of the current one are
-	// metered in parallel; then the frames are correlated and reported in
-	// order.
+	// Work in blocks of blockFrames frames, as a pipeline: a reader
+	// goroutine reads and decodes block i+2 (decoding right after the read,
+	// while the bytes are in its cache, measured faster than decoding on the
+	// metering goroutines), helper goroutines meter the channels of block
+	// i+1, and this goroutine correlates and reports the frames of block i
+	// in order.
 	frameLen := analyzer.FrameLength()
-	rd := startReader(src, format.Channels, blockFrames*frameLen)
+	rd := startReader(src, format.Channels, blockFrames*frameLen, blockFrames)
 	defer rd.stop()
-	readings := make([][]quality.ChannelMetrics, blockFrames)
-	for k := range readings {
-		readings[k] = make([]quality.ChannelMetrics, format.Channels)
-	}
-	samples := make([][]float32, format.Channels)
-	var cur *block
-	measure := func(c int) {
-		x := cur.planar[c][:cur.n]
-		for k, lo := 0, 0; lo < cur.n; k, lo = k+1, lo+frameLen {
+	measure := func(b *block, c int) {
+		x := b.planar[c]
+		for k, lo := 0, 0; lo < b.n; k, lo = k+1, lo+frameLen {
+			hi := min(lo+frameLen, b.n)
 			// Lengths are in range by construction, so this cannot fail.
-			readings[k][c], _ = analyzer.MeasureChannel(c, x[lo:min(lo+frameLen, cur.n)])
+			b.readings[k][c], _ = analyzer.MeasureChannel(c, x[lo:hi])
 		}
 	}
 	tm := newTeam(workers, format.Channels, measure)
 	defer tm.close()
 
 	sum := newSummary(format, opt.SpeechPresentMin)
+	samples := make([][]float32, format.Channels)
 	var pos int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return Summary{}, err
-		}
-		cur = rd.next()
-		if cur.n == 0 {
-			if cur.err != nil && !errors.Is(cur.err, io.EOF) {
-				return Summary{}, fmt.Errorf("analysis: reading audio: %w", cur.err)
-			}
-			break
-		}
-		tm.run()
-		for k, lo := 0, 0; lo < cur.n; k, lo = k+1, lo+frameLen {
-			hi := min(lo+frameLen, cur.n)
+	report := func(b *block) error {
+		for k, lo := 0, 0; lo < b.n; k, lo = k+1, lo+frameLen {
+			hi := min(lo+frameLen, b.n)
 			for c := range samples {
-				samples[c] = cur.planar[c][lo:hi]
+				samples[c] = b.planar[c][lo:hi]
 			}
-			f, err := analyzer.Correlate(readings[k], samples)
+			f, err := analyzer.Correlate(b.readings[k], samples)
 			if err != nil {
-				return Summary{}, fmt.Errorf("analysis: %w", err)
+				return fmt.Errorf("analysis: %w", err)
 			}
 			at := opt.Start.Add(format.Duration(pos))
 			pos += int64(hi - lo)
 			if onFrame != nil {
 				if err := onFrame(at, f); err != nil {
-					return Summary{}, err
+					return err
 				}
 			}
 			sum.addFrame(f)
@@ -138,7 +129,29 @@ func Run(ctx context.Context, src Source, opt Options, onFrame FrameFunc) (Summa
 				sum.addTransition(t)
 			}
 		}
-		rd.release(cur)
+		return nil
+	}
+	cur := rd.next()
+	if cur.n > 0 {
+		tm.run(cur)
+	}
+	for cur.n > 0 {
+		if err := ctx.Err(); err != nil {
+			return Summary{}, err
+		}
+		tm.wait()
+		done := cur
+		cur = rd.next()
+		if cur.n > 0 {
+			tm.run(cur)
+		}
+		if err := report(done); err != nil {
+			return Summary{}, err
+		}
+		rd.release(done)
+	}
+	if cur.err != nil && !errors.Is(cur.err, io.EOF) {
+		return Summary{}, fmt.Errorf("analysis: reading audio: %w", cur.err)
 	}
 	return sum.finish(format.Duration(pos)), nil
 }

@@ -2,6 +2,7 @@ package analysis
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"io"
 	"reflect"
@@ -15,31 +16,34 @@ import (
 
 const rate = 48000
 
-// memSource serves channels from memory.
+// memSource serves channels from memory; a "raw" block holds the 8-byte
+// stream position of its first frame.
 type memSource struct {
 	chans [][]float32
 	pos   int
-	block [2]int // current block [from, to)
-	err   error  // returned instead of io.EOF at the end
+	err   error // returned instead of io.EOF at the end
 }
 
 func (m *memSource) Format() pcm.Format { return pcm.Format{SampleRate: rate, Channels: len(m.chans)} }
 
-func (m *memSource) Next(n int) (int, error) {
+func (m *memSource) ReadRaw(buf []byte, n int) ([]byte, int, error) {
 	total := len(m.chans[0])
 	if m.pos >= total {
 		if m.err != nil {
-			return 0, m.err
+			return buf, 0, m.err
 		}
-		return 0, io.EOF
+		return buf, 0, io.EOF
 	}
 	k := min(n, total-m.pos)
-	m.block = [2]int{m.pos, m.pos + k}
+	buf = binary.LittleEndian.AppendUint64(buf[:0], uint64(m.pos))
 	m.pos += k
-	return k, nil
+	return buf, k, nil
 }
 
-func (m *memSource) Decode(c int, dst []float32) { copy(dst, m.chans[c][m.block[0]:m.block[1]]) }
+func (m *memSource) DecodeRaw(raw []byte, c, from, to int, dst []float32) {
+	at := int(binary.LittleEndian.Uint64(raw))
+	copy(dst[:to-from], m.chans[c][at+from:at+to])
+}
 
 func speech(secs float64, seed uint64) []float32 {
 	return synth.Speech(synth.Voice{Rate: rate, Seconds: secs, PitchHz: 120, LevelDBFS: -22, NoiseDBFS: -70, Seed: seed})

@@ -1,5 +1,7 @@
 package inventory
 
+import "github.com/rakkr/rakkr/ports/agentapi"
+
 // Document is the JSON form of an inventory, as printed by
 // `rakkr-agent inventory`:
 //
@@ -46,4 +48,24 @@ func ToDocument(inv Inventory) Document {
 		doc.Interfaces = append(doc.Interfaces, j)
 	}
 	return doc
+}
+
+// ToAgentAPI converts an inventory to the wire form posted to the
+// controller (the same fields as Document).
+func ToAgentAPI(inv Inventory) agentapi.Inventory {
+	doc := ToDocument(inv)
+	out := agentapi.Inventory{Interfaces: make([]agentapi.Interface, 0, len(doc.Interfaces))}
+	for _, i := range doc.Interfaces {
+		w := agentapi.Interface{
+			SystemRef: i.SystemRef, SystemName: i.SystemName, Backend: i.Backend,
+			ChannelCount: i.ChannelCount, SampleRates: i.SampleRates,
+			HardwarePath: i.HardwarePath, SerialNumber: i.SerialNumber,
+			Channels: make([]agentapi.Channel, 0, len(i.Channels)),
+		}
+		for _, c := range i.Channels {
+			w.Channels = append(w.Channels, agentapi.Channel{Index: c.Index, Label: c.Label})
+		}
+		out.Interfaces = append(out.Interfaces, w)
+	}
+	return out
 }

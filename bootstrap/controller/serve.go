@@ -20,6 +20,8 @@ import (
 	"github.com/rakkr/rakkr/adapters/secretbox"
 	accessapp "github.com/rakkr/rakkr/application/access"
 	"github.com/rakkr/rakkr/application/auditing"
+	"github.com/rakkr/rakkr/application/fleet"
+	healthapp "github.com/rakkr/rakkr/application/health"
 	"github.com/rakkr/rakkr/application/identity"
 	"github.com/rakkr/rakkr/bootstrap/settings"
 	"github.com/rakkr/rakkr/domain/audit"
@@ -124,8 +126,28 @@ func New(ctx context.Context, v settings.Values, log *slog.Logger) (*Controller,
 	}
 	c.AdminPassword, c.AdminCreated = pw, created
 
+	offlineAfter, err := v.Duration("RAKKR_NODE_OFFLINE_AFTER")
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	healthStore := gormstore.NewHealthStore(db, clock)
+	healthSvc, err := healthapp.New(healthapp.Deps{Tx: db, Store: healthStore, Audit: recorder, Clock: clock})
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	fleetSvc, err := fleet.New(fleet.Deps{Tx: db, Nodes: gormstore.NewNodeStore(db),
+		Credentials: gormstore.NewNodeCredentialStore(db), Rooms: gormstore.NewRoomStore(db), Graph: authz,
+		Authorizer: authz, Audit: recorder, Health: healthStore, Clock: clock, OfflineAfter: offlineAfter})
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+
 	server, err := httpapi.New(httpapi.Deps{
-		Log: log, Authenticator: idSvc, Authorizer: authz, Audit: recorder, Observer: metrics, Console: frontend.Dist(),
+		Log: log, Authenticator: idSvc, NodeAuthenticator: fleetSvc, Authorizer: authz, Audit: recorder,
+		Observer: metrics, Console: frontend.Dist(),
 	}, httpapi.Options{
 		MaxBodyBytes: maxBody, CORSOrigins: splitList(v["RAKKR_CORS_ORIGINS"]),
 		TrustedProxies: splitList(v["RAKKR_TRUSTED_PROXIES"]), TLS: v["RAKKR_TLS_CERT"] != "", Version: settings.Version,
@@ -133,6 +155,10 @@ func New(ctx context.Context, v settings.Values, log *slog.Logger) (*Controller,
 		&httpapi.AuthModule{Service: idSvc},
 		&httpapi.AccessModule{Service: accessSvc},
 		&httpapi.AuditModule{Service: c.Audit},
+		&httpapi.NodesModule{Service: fleetSvc},
+		&httpapi.RoomsModule{Service: fleetSvc},
+		&httpapi.AgentModule{Service: fleetSvc},
+		&httpapi.HealthModule{Service: healthSvc},
 	)
 	if err != nil {
 		c.Close()

@@ -42,7 +42,7 @@ func NewAnalyzer(format pcm.Format, cfg Config) (*Analyzer, error) {
 	a.metrics = make([]ChannelMetrics, format.Channels)
 	for c := range a.chans {
 		a.planar[c] = make([]float32, a.frameLen)
-		a.chans[c] = newChannelState(a.layout, a.frameLen)
+		a.chans[c] = newChannelState(a.frameLen)
 	}
 	return a, nil
 }

@@ -14,8 +14,12 @@ type Evidence struct {
 	Frames int
 	// Highest scores of the best channel over the span.
 	MaxSpeech, MaxNoise, MaxBroadband, MaxHum, MaxStatic float64
-	// Lowest SNR and intelligibility of the best channel over the span.
+	// Lowest SNR and intelligibility of the best channel over the audible
+	// frames of the span (silent frames have none); 0 without any.
 	MinSNRDB, MinIntelligibility float64
+	// Audible is the number of frames whose loudest channel was above
+	// −65 dBFS, where scores are defined.
+	Audible int
 	// Loudest RMS and peak of any channel, and the largest reported |r|.
 	MaxRMSDBFS, MaxPeakDBFS, MaxAbsCorrelation float64
 }
@@ -24,7 +28,15 @@ type Evidence struct {
 func (e *Evidence) add(f Frame, at, end time.Time) {
 	b := f.Best()
 	if e.Frames == 0 {
-		*e = Evidence{Since: at, MinSNRDB: b.SNRDB, MinIntelligibility: b.Intelligibility, MaxRMSDBFS: FloorDBFS, MaxPeakDBFS: FloorDBFS}
+		*e = Evidence{Since: at, MaxRMSDBFS: FloorDBFS, MaxPeakDBFS: FloorDBFS}
+	}
+	if f.MaxRMSDBFS() > audibleDBFS {
+		if e.Audible == 0 {
+			e.MinSNRDB, e.MinIntelligibility = b.SNRDB, b.Intelligibility
+		}
+		e.Audible++
+		e.MinSNRDB = min(e.MinSNRDB, b.SNRDB)
+		e.MinIntelligibility = min(e.MinIntelligibility, b.Intelligibility)
 	}
 	e.Frames++
 	e.Until = end
@@ -33,12 +45,14 @@ func (e *Evidence) add(f Frame, at, end time.Time) {
 	e.MaxBroadband = max(e.MaxBroadband, b.Broadband)
 	e.MaxHum = max(e.MaxHum, b.Hum)
 	e.MaxStatic = max(e.MaxStatic, b.Static)
-	e.MinSNRDB = min(e.MinSNRDB, b.SNRDB)
-	e.MinIntelligibility = min(e.MinIntelligibility, b.Intelligibility)
 	e.MaxRMSDBFS = max(e.MaxRMSDBFS, f.MaxRMSDBFS())
 	e.MaxPeakDBFS = max(e.MaxPeakDBFS, f.MaxPeakDBFS())
 	e.MaxAbsCorrelation = max(e.MaxAbsCorrelation, f.MaxAbsCorrelation())
 }
+
+// audibleDBFS is the level below which a frame has no scores (audibility
+// ramp starts at −65 dBFS).
+const audibleDBFS = -65.0
 
 // Transition is a fault being raised or cleared.
 type Transition struct {

@@ -216,7 +216,7 @@ func TestTransitionCarriesEvidenceAndEventNames(t *testing.T) {
 		t.Errorf("transition %+v", x)
 	}
 	e := x.Evidence
-	if e.Frames != 3 || !e.Since.Equal(at(0)) || e.MaxHum != 0.4 || e.MinSNRDB != 12 || e.MaxSpeech != 0.7 || e.MaxPeakDBFS != 0 {
+	if e.Frames != 3 || e.Audible != 3 || !e.Since.Equal(at(0)) || e.MaxHum != 0.4 || e.MinSNRDB != 12 || e.MaxSpeech != 0.7 || e.MaxPeakDBFS != 0 {
 		t.Errorf("evidence %+v", e)
 	}
 	cleared := Transition{Fault: FaultLowSignal}

@@ -87,3 +87,18 @@ func TestLevelHistoryPercentiles(t *testing.T) {
 		t.Errorf("P85 = %v, want -20", p)
 	}
 }
+
+func TestEnvelopeSlidingSumsDoNotDrift(t *testing.T) {
+	var e envelope
+	x := synth.WhiteNoise(recomputeEvery-1+3*envWindow/2, 0.3, 9)
+	for _, v := range x {
+		e.push(math.Abs(float64(v)))
+	}
+	exact := e
+	exact.recompute()
+	total, syl := e.depths()
+	wantTotal, wantSyl := exact.depths()
+	if math.Abs(total-wantTotal) > 1e-9 || math.Abs(syl-wantSyl) > 1e-9 {
+		t.Errorf("sliding depths %.12f %.12f, exact %.12f %.12f", total, syl, wantTotal, wantSyl)
+	}
+}

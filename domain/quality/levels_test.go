@@ -127,3 +127,24 @@ func TestAnalyzerRejectsBadInput(t *testing.T) {
 		t.Error("clip threshold above 0 dBFS accepted")
 	}
 }
+
+func TestResetForgetsHistory(t *testing.T) {
+	v := voice(4, 3)
+	fresh, _ := NewAnalyzer(pcm.Format{SampleRate: testRate, Channels: 1}, DefaultConfig())
+	used, _ := NewAnalyzer(pcm.Format{SampleRate: testRate, Channels: 1}, DefaultConfig())
+	fl := fresh.FrameLength()
+	for i := 0; i+fl <= len(v); i += fl {
+		if _, err := used.Analyze(v[len(v)-fl-i : len(v)-i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	used.Reset()
+	for i := 0; i+fl <= len(v); i += fl {
+		a, _ := fresh.Analyze(v[i : i+fl])
+		want := a.Channels[0]
+		b, _ := used.Analyze(v[i : i+fl])
+		if b.Channels[0] != want {
+			t.Fatalf("frame %d after Reset: %+v, fresh analyzer: %+v", i/fl, b.Channels[0], want)
+		}
+	}
+}

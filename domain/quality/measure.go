@@ -15,7 +15,6 @@ type channelState struct {
 	peak      float32 // max |x|
 	crossings int     // sign changes between non-zero samples
 	bands     [maxBands]float64
-	nBands    int
 
 	// History.
 	pos      int64   // samples measured before the current frame
@@ -27,13 +26,12 @@ type channelState struct {
 	haar     []float32
 }
 
-func newChannelState(l layout, frameLen int) channelState {
-	return channelState{haar: make([]float32, frameLen/2+1), nBands: l.levels + 1}
+func newChannelState(frameLen int) channelState {
+	return channelState{haar: make([]float32, frameLen/8+1)}
 }
 
 func (s *channelState) reset() {
-	haar, nb := s.haar, s.nBands
-	*s = channelState{haar: haar, nBands: nb}
+	*s = channelState{haar: s.haar}
 }
 
 // measure computes the readings of the next frame x of this channel. The
@@ -175,8 +173,7 @@ func kernel(x []float32, h []float32, last uint32) kernelOut {
 		} else if m0|m1|m2|m3|m4|m5|m6|m7 != 0 {
 			// Some zeros: carry the sign of the last non-zero sample.
 			for _, b := range [8]uint32{b0, b1, b2, b3, b4, b5, b6, b7} {
-				m := b & 0x7fffffff
-				f := (b>>31 ^ last) & ((m + 0x7fffffff) >> 31)
+				f := (b>>31 ^ last) & (((b & 0x7fffffff) + 0x7fffffff) >> 31)
 				last ^= f
 				z += f
 			}

@@ -205,9 +205,15 @@ func (m *MeterFrame) AppendJSON(b []byte) []byte {
 	return append(b, "]}"...)
 }
 
-// appendFloat formats v as encoding/json does for float64 values in
-// [1e-6, 1e21) and zero; other magnitudes fall back to encoding/json.
+// appendFloat formats v exactly as encoding/json does. Values with at most
+// four decimals below 1e9 (every rounded meter value) take a fixed-point
+// fast path: for them the shortest round-trip form is the decimal itself.
 func appendFloat(b []byte, v float64) []byte {
+	if a := math.Abs(v); a < 1e9 {
+		if k := math.Round(v * 10000); k/10000 == v {
+			return appendFixed4(b, int64(k))
+		}
+	}
 	if a := math.Abs(v); a != 0 && (a < 1e-6 || a >= 1e21) || math.IsNaN(v) || math.IsInf(v, 0) {
 		out, err := json.Marshal(v)
 		if err != nil {
@@ -216,6 +222,27 @@ func appendFloat(b []byte, v float64) []byte {
 		return append(b, out...)
 	}
 	return strconv.AppendFloat(b, v, 'f', -1, 64)
+}
+
+// appendFixed4 appends k/10000 with trailing zeros (and a bare point)
+// dropped.
+func appendFixed4(b []byte, k int64) []byte {
+	if k < 0 {
+		b = append(b, '-')
+		k = -k
+	}
+	b = strconv.AppendInt(b, k/10000, 10)
+	frac := k % 10000
+	if frac == 0 {
+		return b
+	}
+	digits := [4]byte{byte('0' + frac/1000), byte('0' + frac/100%10), byte('0' + frac/10%10), byte('0' + frac%10)}
+	n := 4
+	for digits[n-1] == '0' {
+		n--
+	}
+	b = append(b, '.')
+	return append(b, digits[:n]...)
 }
 
 // appendString quotes s as encoding/json does; plain ASCII is copied

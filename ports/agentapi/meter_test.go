@@ -83,3 +83,21 @@ func TestToQualityFrameRoundTrips(t *testing.T) {
 		t.Error("label or version")
 	}
 }
+
+func TestAppendFloatFastPathMatchesEncodingJSON(t *testing.T) {
+	check := func(v float64) {
+		t.Helper()
+		want, _ := json.Marshal(v)
+		if got := appendFloat(nil, v); string(got) != string(want) {
+			t.Fatalf("appendFloat(%v) = %s, want %s", v, got, want)
+		}
+	}
+	for k := int64(-200000); k <= 200000; k += 7 {
+		check(float64(k) / 10)
+		check(float64(k) / 1000)
+		check(round(float64(k)/10000, 10000))
+	}
+	for _, v := range []float64{0.5, -0.0001, 1e8 + 0.25, 123456.789, 0.30000000000000004, 1.0 / 3} {
+		check(v)
+	}
+}

@@ -80,7 +80,7 @@ func Hum(n, rate int, mainsHz, amp float64) []float32 {
 	return out
 }
 
-// Crackle returns n samples of static crackle: perClickSecond random
+// Crackle returns n samples of static crackle: perSecond random
 // impulses per second of peak amp, each a few samples long, over a faint
 // noise floor.
 func Crackle(n, rate int, perSecond, amp float64, seed uint64) []float32 {

@@ -1,0 +1,175 @@
+package fleet
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"github.com/rakkr/rakkr/domain/access"
+	"github.com/rakkr/rakkr/domain/errs"
+	"github.com/rakkr/rakkr/domain/node"
+	"github.com/rakkr/rakkr/ports/agentapi"
+)
+
+// MeterFramesPerSecond is the live meter rate the agent is told to use.
+const MeterFramesPerSecond = 10
+
+// Heartbeat records an agent's periodic report: last seen, runtime facts
+// (at most 16 addresses) and whether it captures; a provisioning or offline
+// node becomes online. It writes no audit row (one every 5 s per node
+// would drown the trail).
+func (s *Service) Heartbeat(ctx context.Context, nodeID string, hb agentapi.Heartbeat) (agentapi.HeartbeatResponse, error) {
+	now := s.now()
+	n, err := s.d.Nodes.UpdateNode(ctx, nodeID, func(n *node.Node) error {
+		applyRuntime(n, hb.Runtime)
+		n.LastSeenAt = &now
+		n.Capturing = hb.Capturing
+		n.ReportedStatus = node.StatusOnline
+		if hb.Capturing {
+			n.ReportedStatus = node.StatusRecording
+		}
+		n.UpdatedAt = now
+		return nil
+	})
+	if err != nil {
+		return agentapi.HeartbeatResponse{}, err
+	}
+	v, err := s.view(ctx, n)
+	if err != nil {
+		return agentapi.HeartbeatResponse{}, err
+	}
+	return agentapi.HeartbeatResponse{ServerTime: now, Status: string(v.Status), ConfigVersion: n.ConfigVersion}, nil
+}
+
+// ReconcileInventory merges the agent's inventory into the node's
+// interfaces (matched on systemRef; ids and aliases kept; missing ones
+// marked absent) and audits nodes.inventory.reconciled when anything changed.
+func (s *Service) ReconcileInventory(ctx context.Context, nodeID string, inv agentapi.Inventory) (agentapi.InventoryResponse, error) {
+	if err := node.ValidateReported("interfaces", reportedOf(inv)); err != nil {
+		return agentapi.InventoryResponse{}, err
+	}
+	var out agentapi.InventoryResponse
+	err := s.d.Tx.InTx(ctx, func(ctx context.Context) error {
+		before, err := s.d.Nodes.GetNode(ctx, nodeID)
+		if err != nil {
+			return err
+		}
+		n, changed, err := s.applyInventory(ctx, nodeID, inv, nil)
+		if err != nil {
+			return err
+		}
+		out.Interfaces = make([]agentapi.ReconciledInterface, 0, len(n.Interfaces))
+		for _, i := range n.Interfaces {
+			out.Interfaces = append(out.Interfaces, agentapi.ReconciledInterface{ID: i.ID, SystemRef: i.SystemRef, Alias: i.Alias, Absent: i.Absent})
+		}
+		if !changed {
+			return nil
+		}
+		return s.record(ctx, "nodes.inventory.reconciled", access.NodeControl, nodeTarget(n),
+			auditInterfaces(before), auditInterfaces(n), nil)
+	})
+	return out, err
+}
+
+// Config returns what the agent should do.
+func (s *Service) Config(ctx context.Context, nodeID string) (agentapi.NodeConfig, error) {
+	n, err := s.d.Nodes.GetNode(ctx, nodeID)
+	if err != nil {
+		return agentapi.NodeConfig{}, err
+	}
+	return agentapi.NodeConfig{ConfigVersion: n.ConfigVersion, MaxConcurrentRecordings: n.MaxConcurrentRecordings,
+		MeterFramesPerSecond: MeterFramesPerSecond}, nil
+}
+
+// applyInventory locks the node, optionally edits it with fn, reconciles
+// inv into its interfaces, saves them and the scope graph when changed.
+func (s *Service) applyInventory(ctx context.Context, nodeID string, inv agentapi.Inventory, fn func(n *node.Node)) (node.Node, bool, error) {
+	changed := false
+	n, err := s.d.Nodes.UpdateNode(ctx, nodeID, func(n *node.Node) error {
+		if fn != nil {
+			fn(n)
+			n.UpdatedAt = s.now()
+		}
+		n.Interfaces, changed = node.Reconcile(n.ID, n.Interfaces, reportedOf(inv), node.NewInterfaceID)
+		return nil
+	})
+	if err != nil || !changed {
+		return n, changed, err
+	}
+	if err := s.d.Nodes.SaveInterfaces(ctx, n.ID, n.Interfaces); err != nil {
+		return n, changed, err
+	}
+	return n, changed, s.syncGraph(ctx, n)
+}
+
+// applyRuntime copies an agent's runtime facts onto n.
+func applyRuntime(n *node.Node, rt agentapi.Runtime) {
+	if h := strings.TrimSpace(rt.Hostname); h != "" {
+		n.Hostname = truncate(h, 255)
+	}
+	if v := strings.TrimSpace(rt.AgentVersion); v != "" {
+		n.AgentVersion = truncate(v, 64)
+	}
+	n.Runtime = node.Runtime{OSName: truncate(rt.OSName, 200), KernelRelease: truncate(rt.KernelRelease, 200),
+		Architecture: truncate(rt.Architecture, 64), UptimeSeconds: rt.UptimeSeconds, IPAddresses: node.TruncateIPs(rt.IPAddresses),
+		AudioBackends: rt.AudioBackends, DiskUsedPercent: rt.DiskUsedPercent, DiskFreeBytes: rt.DiskFreeBytes,
+		Load1PerCore: rt.Load1PerCore, CPUCores: rt.CPUCores}
+	if n.Runtime.IPAddresses == nil {
+		n.Runtime.IPAddresses = []string{}
+	}
+	if n.Runtime.AudioBackends == nil {
+		n.Runtime.AudioBackends = []string{}
+	}
+}
+
+func truncate(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
+}
+
+// reportedOf converts the wire inventory to the domain's reported form.
+func reportedOf(inv agentapi.Inventory) []node.ReportedInterface {
+	out := make([]node.ReportedInterface, 0, len(inv.Interfaces))
+	for _, i := range inv.Interfaces {
+		r := node.ReportedInterface{SystemRef: i.SystemRef, SystemName: truncate(i.SystemName, 300), Backend: truncate(i.Backend, 32),
+			ChannelCount: i.ChannelCount, SampleRates: i.SampleRates, HardwarePath: truncate(i.HardwarePath, 500),
+			SerialNumber: truncate(i.SerialNumber, 200)}
+		for _, c := range i.Channels {
+			r.Channels = append(r.Channels, node.ReportedChannel{Index: c.Index, Label: truncate(c.Label, 200)})
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+func auditInterfaces(n node.Node) []any {
+	out := []any{}
+	for _, i := range n.Interfaces {
+		out = append(out, map[string]any{"id": i.ID, "systemRef": i.SystemRef, "alias": i.Alias, "backend": i.Backend,
+			"channelCount": i.ChannelCount, "absent": i.Absent})
+	}
+	return out
+}
+
+// mergeInvalid joins validation errors into one listing every issue.
+func mergeInvalid(list ...error) error {
+	var all []errs.FieldIssue
+	for _, err := range list {
+		if err == nil {
+			continue
+		}
+		var e *errs.Error
+		if !errors.As(err, &e) || e.Kind != errs.KindInvalid {
+			return err
+		}
+		d, _ := e.Details.(map[string]any)
+		is, _ := d["issues"].([]errs.FieldIssue)
+		all = append(all, is...)
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	return errs.Invalid(all...)
+}
