@@ -18,10 +18,12 @@ import (
 	"github.com/rakkr/rakkr/adapters/passwordhash"
 	"github.com/rakkr/rakkr/adapters/promexport"
 	"github.com/rakkr/rakkr/adapters/secretbox"
+	"github.com/rakkr/rakkr/adapters/ws"
 	accessapp "github.com/rakkr/rakkr/application/access"
 	"github.com/rakkr/rakkr/application/auditing"
 	"github.com/rakkr/rakkr/application/fleet"
 	healthapp "github.com/rakkr/rakkr/application/health"
+	"github.com/rakkr/rakkr/application/meters"
 	"github.com/rakkr/rakkr/application/identity"
 	"github.com/rakkr/rakkr/bootstrap/settings"
 	"github.com/rakkr/rakkr/domain/audit"
@@ -145,6 +147,18 @@ func New(ctx context.Context, v settings.Values, log *slog.Logger) (*Controller,
 		return nil, err
 	}
 
+	meterHistory, err := v.Int("RAKKR_METER_HISTORY")
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	meterObs := metrics.RegisterMeters()
+	meterSvc := meters.New(meters.Config{History: meterHistory, Clock: clock, Observer: meterObs})
+	metrics.RegisterChannelGauges(meterSvc)
+	hub := ws.NewHub(ws.Config{Meters: meterSvc, Authenticator: idSvc, Authorizer: authz, Observer: meterObs,
+		Log: log, AllowedOrigins: splitList(v["RAKKR_CORS_ORIGINS"])})
+	c.stop = append(c.stop, hub.Close)
+
 	server, err := httpapi.New(httpapi.Deps{
 		Log: log, Authenticator: idSvc, NodeAuthenticator: fleetSvc, Authorizer: authz, Audit: recorder,
 		Observer: metrics, Console: frontend.Dist(),
@@ -159,6 +173,8 @@ func New(ctx context.Context, v settings.Values, log *slog.Logger) (*Controller,
 		&httpapi.RoomsModule{Service: fleetSvc},
 		&httpapi.AgentModule{Service: fleetSvc},
 		&httpapi.HealthModule{Service: healthSvc},
+		&httpapi.MetersModule{Meters: meterSvc, Authorizer: authz, Nodes: fleetSvc},
+		&httpapi.WSModule{Hub: hub},
 	)
 	if err != nil {
 		c.Close()

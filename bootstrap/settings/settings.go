@@ -49,6 +49,7 @@ var ControllerSettings = []Setting{
 	{Env: "RAKKR_METRICS_TOKEN", Flag: "metrics-token", Help: "static bearer token accepted by GET /metrics (besides a metrics:read user)", Secret: true},
 	{Env: "RAKKR_TRUSTED_PROXIES", Flag: "trusted-proxies", Help: "comma-separated proxy addresses whose X-Forwarded-For is trusted; empty trusts none"},
 	{Env: "RAKKR_NODE_OFFLINE_AFTER", Flag: "node-offline-after", Default: "120s", Help: "a node without a heartbeat for this long is offline; 0 disables offline detection"},
+	{Env: "RAKKR_METER_HISTORY", Flag: "meter-history", Default: "600", Help: "live meter frames kept in memory per interface (600 = 60 s at 10 frames/s)"},
 	{Env: "RAKKR_LOGIN_MAX_FAILURES", Flag: "login-max-failures", Default: "5", Help: "failed logins per account or client address before back-off starts"},
 }
 

@@ -10,7 +10,7 @@ CONNS="${CONNS:-32}"
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install wrk)"; exit 1; }
 [[ -x bin/rakkr ]] || make build-go >/dev/null
 work=$(mktemp -d /tmp/rakkr-load.XXXXXX)
-pgdir="$work/pg"
+pgdir=$(mktemp -d /tmp/rakkr-load-pg.XXXXXX) # its own dir: the postgres user must reach it
 cleanup() { [[ -n "${pid:-}" ]] && kill "$pid" 2>/dev/null || true; scripts/pg.sh stop "$pgdir"; rm -rf "$work"; }
 trap cleanup EXIT
 
