@@ -33,14 +33,14 @@ pcm.rawmic { type file  slave.pcm "null"  file "/dev/null"  infile "/data/in.f32
 	}
 }
 
-func TestJACKStartsWithAUniqueNameAndStopsAtCleanup(t *testing.T) {
+func TestJACKStartsWithAStableNameAndStopsAtCleanup(t *testing.T) {
 	alsa.Require(t, "jackd", "jack_lsp", alsa.JACKPlugin)
 	var pid int
 	t.Run("running", func(t *testing.T) {
 		env := alsa.New(t)
 		j := env.StartJACK(4)
 		pid = j.PID()
-		if os.Getenv("JACK_DEFAULT_SERVER") != j.Server || !strings.HasPrefix(j.Server, "rakkr-test-") {
+		if os.Getenv("JACK_DEFAULT_SERVER") != j.Server || !strings.HasPrefix(j.Server, "rakkr-alsa-") {
 			t.Fatalf("server %q, env %q", j.Server, os.Getenv("JACK_DEFAULT_SERVER"))
 		}
 		out, err := exec.Command("jack_lsp").CombinedOutput()

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -48,7 +50,11 @@ func (e *Env) StartJACK(channels int) *JACK {
 	t := e.t
 	t.Helper()
 	j := &JACK{
-		Server:   fmt.Sprintf("rakkr-test-%d-%d", os.Getpid(), serverSeq.Add(1)),
+		// The name is stable across runs (test binary + sequence, no pid):
+		// JACK's shared registry holds 8 servers and reclaims a dead
+		// server's slot only when a server of the same name starts, so
+		// per-run names would leak slots whenever a jackd is killed.
+		Server:   fmt.Sprintf("rakkr-%s-%d", strings.TrimSuffix(filepath.Base(os.Args[0]), ".test"), serverSeq.Add(1)),
 		Channels: channels,
 		Rate:     48000,
 		done:     make(chan struct{}),
@@ -115,12 +121,13 @@ func (j *JACK) Logs() string {
 	return j.logs.String()
 }
 
-// stop terminates jackd: SIGTERM, then SIGKILL after 3 s.
+// stop terminates jackd: SIGTERM, then SIGKILL after 10 s (a killed
+// server leaves its registry slot behind until a server of its name starts).
 func (j *JACK) stop() {
 	_ = j.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-j.done:
-	case <-time.After(3 * time.Second):
+	case <-time.After(10 * time.Second):
 		_ = j.cmd.Process.Kill()
 		<-j.done
 	}

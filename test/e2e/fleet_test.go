@@ -32,7 +32,7 @@ func TestFleetEnrollRunOfflineRevoke(t *testing.T) {
 	env := alsa.New(t)
 	wav := filepath.Join(t.TempDir(), "sine.wav")
 	alsa.Sox(t, "-n", "-r", "48000", "-e", "floating-point", "-b", "32", "-c", "2", wav,
-		"synth", "120", "sine", "1000", "gain", "-16.9897")
+		"synth", "120", "sine", "1000", "sine", "1500", "gain", "-16.9897") // two tones: uncorrelated channels
 	j := env.StartJACK(2)
 	env.AddJACKFileDevice(j, "rtmic", alsa.ToRawF32(t, wav))
 

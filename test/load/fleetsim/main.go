@@ -40,7 +40,7 @@ func run(args []string) error {
 	url := fs.String("url", "", "controller base URL; empty starts an in-process hub")
 	tokens := fs.String("tokens", "", "file of \"nodeId token\" lines (with --url)")
 	console := fs.String("console-token", "", "console bearer for the subscribers (with --url)")
-	subscribers := fs.Int("subscribers", 1, "console sockets, each subscribed to every node (0-100)")
+	subscribers := fs.Int("subscribers", 1, "logical console subscribers, each subscribed to every node over ceil(nodes/200) sockets (0-100)")
 	heartbeat := fs.String("heartbeat", "", "controller base URL for 5 s heartbeats (optional)")
 	if err := fs.Parse(args); err != nil {
 		return err

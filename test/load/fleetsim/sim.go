@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"slices"
@@ -38,31 +39,61 @@ type simResult struct {
 	Nodes, Subscribers              int
 	Sent, Received, Missed, Dropped int64
 	HeartbeatsOK, HeartbeatsFailed  int64
-	P50, P90, P99, Max              time.Duration
+	P50, P90, P99, Max              time.Duration // capture → console meter latency
+	HBP50, HBP99, HBMax             time.Duration // heartbeat round trip (successful ones)
 	AgentErrors                     int64
+	SocketsPerSubscriber            int
 }
 
 func (r simResult) String() string {
-	return fmt.Sprintf("nodes=%d subscribers=%d sent=%d received=%d missed(reported)=%d dropped(total)=%d "+
-		"heartbeats ok=%d failed=%d agentErrors=%d latency p50=%v p90=%v p99=%v max=%v",
-		r.Nodes, r.Subscribers, r.Sent, r.Received, r.Missed, r.Dropped, r.HeartbeatsOK, r.HeartbeatsFailed,
-		r.AgentErrors, r.P50.Round(time.Microsecond), r.P90.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.Max.Round(time.Microsecond))
+	us := func(d time.Duration) time.Duration { return d.Round(time.Microsecond) }
+	return fmt.Sprintf("nodes=%d subscribers=%d (sockets each=%d) sent=%d received=%d missed(reported)=%d dropped(total)=%d "+
+		"heartbeats ok=%d failed=%d heartbeat latency p50=%v p99=%v max=%v agentErrors=%d "+
+		"subscriber latency p50=%v p90=%v p99=%v max=%v",
+		r.Nodes, r.Subscribers, r.SocketsPerSubscriber, r.Sent, r.Received, r.Missed, r.Dropped,
+		r.HeartbeatsOK, r.HeartbeatsFailed, us(r.HBP50), us(r.HBP99), us(r.HBMax),
+		r.AgentErrors, us(r.P50), us(r.P90), us(r.P99), us(r.Max))
 }
 
 func wsURL(base, path string) string {
 	return "ws" + strings.TrimPrefix(strings.TrimSuffix(base, "/"), "http") + path
 }
 
-// subscriber is one console socket subscribed to every simulated node.
+// topicsPerSocket is how many meter topics one console socket carries: the
+// hub refuses more than 256 per socket (websocket.tooManyTopics), so a
+// subscriber covering a larger fleet spreads over several sockets.
+const topicsPerSocket = 200
+
+// socketsFor is the number of console sockets one subscriber needs to cover
+// nodes topics.
+func socketsFor(nodes int) int { return max(1, (nodes+topicsPerSocket-1)/topicsPerSocket) }
+
+// subscriber is one logical console subscribed to every simulated node, over
+// socketsFor(len(nodes)) sockets.
 type subscriber struct {
-	conn     *websocket.Conn
+	conns    []*websocket.Conn
 	mu       sync.Mutex
 	lat      []time.Duration
 	received atomic.Int64
 	missed   atomic.Int64
 }
 
+// dialSubscriber opens the sockets of one subscriber and subscribes them,
+// topicsPerSocket nodes each. On error the sockets opened so far are closed.
 func dialSubscriber(cfg simConfig, nodes []string) (*subscriber, error) {
+	s := &subscriber{}
+	for chunk := range slices.Chunk(nodes, topicsPerSocket) {
+		c, err := dialConsole(cfg, chunk)
+		if err != nil {
+			s.close()
+			return nil, err
+		}
+		s.conns = append(s.conns, c)
+	}
+	return s, nil
+}
+
+func dialConsole(cfg simConfig, nodes []string) (*websocket.Conn, error) {
 	d := websocket.Dialer{Subprotocols: []string{ws.Protocol, ws.BearerProtocolPrefix + cfg.ConsoleToken}, HandshakeTimeout: 10 * time.Second}
 	c, _, err := d.Dial(wsURL(cfg.BaseURL, "/api/v1/ws"), nil)
 	if err != nil {
@@ -70,19 +101,34 @@ func dialSubscriber(cfg simConfig, nodes []string) (*subscriber, error) {
 	}
 	for _, n := range nodes {
 		if err := c.WriteJSON(map[string]string{"type": "subscribe", "topic": "meters:" + n}); err != nil {
+			c.Close()
 			return nil, err
 		}
 		var m ws.ServerMessage
 		if err := c.ReadJSON(&m); err != nil || m.Type != "subscribed" {
+			c.Close()
 			return nil, fmt.Errorf("subscribe %s: %+v %v", n, m, err)
 		}
 	}
-	return &subscriber{conn: c}, nil
+	return c, nil
 }
 
+func (s *subscriber) close() {
+	for _, c := range s.conns {
+		c.Close()
+	}
+}
+
+// read consumes every socket of s until they close.
 func (s *subscriber) read() {
+	for _, c := range s.conns {
+		go s.readConn(c)
+	}
+}
+
+func (s *subscriber) readConn(c *websocket.Conn) {
 	for {
-		_, b, err := s.conn.ReadMessage()
+		_, b, err := c.ReadMessage()
 		if err != nil {
 			return
 		}
@@ -148,8 +194,27 @@ func runAgent(ctx context.Context, cfg simConfig, node string, sent, errors *ato
 	}
 }
 
-// runHeartbeats posts a heartbeat for node every agentapi.HeartbeatInterval.
-func runHeartbeats(ctx context.Context, cfg simConfig, node string, ok, failed *atomic.Int64) {
+// latencies collects durations from many goroutines.
+type latencies struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (l *latencies) add(d time.Duration) {
+	l.mu.Lock()
+	l.d = append(l.d, d)
+	l.mu.Unlock()
+}
+
+// runHeartbeats posts a heartbeat for node every agentapi.HeartbeatInterval
+// and records the round trip of each successful one in lat.
+func runHeartbeats(ctx context.Context, cfg simConfig, node string, ok, failed *atomic.Int64, lat *latencies) {
+	// Real agents do not heartbeat in step either: start at a random phase.
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(rand.N(agentapi.HeartbeatInterval)):
+	}
 	t := time.NewTicker(agentapi.HeartbeatInterval)
 	defer t.Stop()
 	client := &http.Client{Timeout: 5 * time.Second}
@@ -159,9 +224,12 @@ func runHeartbeats(ctx context.Context, cfg simConfig, node string, ok, failed *
 			strings.TrimSuffix(cfg.Heartbeat, "/")+fmt.Sprintf(agentapi.PathHeartbeat, node), bytes.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+cfg.NodeToken(node))
 		req.Header.Set("Content-Type", "application/json")
+		start := time.Now()
 		if resp, err := client.Do(req); err == nil && resp.StatusCode < 300 {
-			ok.Add(1)
+			_, _ = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
+			lat.add(time.Since(start))
+			ok.Add(1)
 		} else if ctx.Err() == nil {
 			failed.Add(1)
 			if resp != nil {
@@ -191,24 +259,25 @@ func simulate(ctx context.Context, cfg simConfig) (simResult, error) {
 		if err != nil {
 			return simResult{}, err
 		}
-		defer s.conn.Close()
+		defer s.close()
 		subs = append(subs, s)
 		go s.read()
 	}
 	var sent, agentErrors, hbOK, hbFailed atomic.Int64
+	var hbLat latencies
 	runCtx, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()
 	var wg sync.WaitGroup
 	for _, n := range nodes {
 		wg.Go(func() { runAgent(runCtx, cfg, n, &sent, &agentErrors) })
 		if cfg.Heartbeat != "" {
-			wg.Go(func() { runHeartbeats(runCtx, cfg, n, &hbOK, &hbFailed) })
+			wg.Go(func() { runHeartbeats(runCtx, cfg, n, &hbOK, &hbFailed, &hbLat) })
 		}
 	}
 	wg.Wait()
 	time.Sleep(500 * time.Millisecond) // let the last frames arrive
 	res := simResult{Nodes: cfg.Nodes, Subscribers: cfg.Subscribers, Sent: sent.Load(), AgentErrors: agentErrors.Load(),
-		HeartbeatsOK: hbOK.Load(), HeartbeatsFailed: hbFailed.Load()}
+		HeartbeatsOK: hbOK.Load(), HeartbeatsFailed: hbFailed.Load(), SocketsPerSubscriber: socketsFor(len(nodes))}
 	var lat []time.Duration
 	for _, s := range subs {
 		res.Received += s.received.Load()
@@ -220,10 +289,21 @@ func simulate(ctx context.Context, cfg simConfig) (simResult, error) {
 	res.Dropped = res.Sent*int64(cfg.Subscribers) - res.Received
 	if len(lat) > 0 {
 		slices.Sort(lat)
-		at := func(p float64) time.Duration { return lat[int(float64(len(lat)-1)*p)] }
-		res.P50, res.P90, res.P99, res.Max = at(.5), at(.9), at(.99), lat[len(lat)-1]
+		res.P50, res.P90, res.P99, res.Max = percentile(lat, .5), percentile(lat, .9), percentile(lat, .99), lat[len(lat)-1]
+	}
+	hbLat.mu.Lock()
+	hb := slices.Clone(hbLat.d)
+	hbLat.mu.Unlock()
+	if len(hb) > 0 {
+		slices.Sort(hb)
+		res.HBP50, res.HBP99, res.HBMax = percentile(hb, .5), percentile(hb, .99), hb[len(hb)-1]
 	}
 	return res, nil
+}
+
+// percentile is the p-quantile (0..1) of sorted, which must not be empty.
+func percentile(sorted []time.Duration, p float64) time.Duration {
+	return sorted[int(float64(len(sorted)-1)*p)]
 }
 
 // scanMeter pulls capturedAt and missed out of a meter message without a

@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"net/http"
+	"net/http/httptest"
 	"testing"
 	"time"
 )
@@ -25,5 +27,44 @@ func TestFleetSimSmall(t *testing.T) {
 	t.Log(res)
 	if res.Sent < 50 || res.Received != res.Sent || res.AgentErrors != 0 {
 		t.Fatalf("unexpected result: %v", res)
+	}
+}
+
+func TestSocketsFor(t *testing.T) {
+	for _, c := range []struct{ nodes, want int }{{1, 1}, {200, 1}, {201, 2}, {1000, 5}, {1001, 6}} {
+		if got := socketsFor(c.nodes); got != c.want {
+			t.Errorf("socketsFor(%d) = %d, want %d", c.nodes, got, c.want)
+		}
+	}
+}
+
+// TestFleetSimManyTopics covers more nodes than one console socket may
+// subscribe to (256), and heartbeat latency against a stub endpoint.
+func TestFleetSimManyTopics(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	base, closeHub, err := startLocalHub()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer closeHub()
+	hb := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"data":{}}`))
+	}))
+	defer hb.Close()
+	cfg := simConfig{BaseURL: base, Nodes: 300, Channels: 1, Rate: 5, Duration: 3 * time.Second, Subscribers: 2,
+		Heartbeat: hb.URL, ConsoleToken: "sim-console", NodeToken: func(n string) string { return "sim-node." + n }}
+	res, err := simulate(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Log(res)
+	if res.SocketsPerSubscriber != 2 || res.Sent < 1000 || res.Received < 2*res.Sent*99/100 || res.AgentErrors != 0 {
+		t.Fatalf("unexpected result: %v", res)
+	}
+	if res.HeartbeatsOK < 150 || res.HeartbeatsFailed != 0 || res.HBP50 <= 0 || res.HBP99 < res.HBP50 {
+		t.Fatalf("heartbeats: %v", res)
 	}
 }

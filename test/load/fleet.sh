@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# Fleet load figures (docs/performance.md): the real controller on SQLite on
+# loopback, N nodes enrolled through the real API (test/load/enrollnodes),
+# then fleetsim streaming 8-channel meter frames at 10 frames/s per node plus
+# 5 s heartbeats, with console subscribers each covering every node.
+# Bounded: the simulation lasts DURATION (default 20s); enrollment is bounded
+# by its own timeout.
+# Usage: NODES=1000 SUBSCRIBERS=2 DURATION=20s test/load/fleet.sh   (needs Go, curl, python3)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+NODES="${NODES:-1000}"
+SUBSCRIBERS="${SUBSCRIBERS:-2}"
+DURATION="${DURATION:-20s}"
+CHANNELS="${CHANNELS:-8}"
+CONCURRENCY="${CONCURRENCY:-16}"
+EMAIL=load@example.org
+PASSWORD=load-password-123
+[[ -x bin/rakkr ]] || make build-go >/dev/null
+work=$(mktemp -d /tmp/rakkr-fleet.XXXXXX)
+pid=
+cleanup() {
+  if [[ -n "$pid" ]]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+run() { echo "+ $*" >&2; "$@"; }
+
+run go build -o "$work/enrollnodes" ./test/load/enrollnodes
+run go build -o "$work/fleetsim" ./test/load/fleetsim
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+url="http://127.0.0.1:$port"
+echo "+ RAKKR_LISTEN=127.0.0.1:$port RAKKR_DEV=true RAKKR_LOG_LEVEL=error RAKKR_DATA_DIR=$work/data RAKKR_ADMIN_EMAIL=$EMAIL RAKKR_ADMIN_PASSWORD=… bin/rakkr serve" >&2
+RAKKR_LISTEN=127.0.0.1:$port RAKKR_DEV=true RAKKR_LOG_LEVEL=error RAKKR_DATA_DIR="$work/data" \
+  RAKKR_ADMIN_EMAIL=$EMAIL RAKKR_ADMIN_PASSWORD=$PASSWORD RAKKR_LOGIN_MAX_FAILURES=1000000 \
+  bin/rakkr serve >"$work/controller.log" 2>&1 &
+pid=$!
+for _ in $(seq 100); do curl -sf "$url/healthz" >/dev/null && break; sleep 0.1; done
+curl -sf "$url/healthz" >/dev/null || { echo "controller did not start:"; cat "$work/controller.log"; exit 1; }
+
+console=$(run "$work/enrollnodes" --url "$url" --email $EMAIL --password $PASSWORD --nodes "$NODES" \
+  --channels "$CHANNELS" --concurrency "$CONCURRENCY" --out "$work/tokens.txt" --timeout 5m)
+echo "### fleet: $NODES nodes × $CHANNELS channels at 10 frames/s, $SUBSCRIBERS subscribers, $DURATION (SQLite)"
+echo "load before: $(uptime)"
+echo "+ fleetsim --url $url --tokens $work/tokens.txt --heartbeat $url --console-token … --nodes $NODES --channels $CHANNELS --subscribers $SUBSCRIBERS --duration $DURATION" >&2
+out=$("$work/fleetsim" --url "$url" --tokens "$work/tokens.txt" --heartbeat "$url" --console-token "$console" \
+  --nodes "$NODES" --channels "$CHANNELS" --subscribers "$SUBSCRIBERS" --duration "$DURATION")
+echo "load after:  $(uptime)"
+echo "$out"
+ctl_rss=$(awk '/VmHWM/{print $2" "$3}' /proc/$pid/status 2>/dev/null || true)
+echo "controller peak RSS (VmHWM): ${ctl_rss:-n/a}"
+errs=$(grep -ciE 'level=error|panic' "$work/controller.log" || true)
+echo "controller log error lines: $errs"
+if [[ "$errs" != 0 ]]; then # the distinct messages, with their counts
+  grep -iE 'level=error|panic' "$work/controller.log" | sed -E 's/^time=[^ ]+ //; s/requestId=[^ ]+ //' | sort | uniq -c | sort -rn | head -5
+fi
