@@ -1,6 +1,10 @@
 package ports
 
-import "context"
+import (
+	"context"
+
+	"github.com/rakkr/rakkr/domain/access"
+)
 
 // HealthCounts are the open (unresolved, unsuppressed) health events of one
 // node by severity.
@@ -14,4 +18,12 @@ type HealthCounts struct {
 type NodeHealthSummary interface {
 	// OpenCounts returns the counts for each requested node (missing = none open).
 	OpenCounts(ctx context.Context, nodeIDs []string) (map[string]HealthCounts, error)
+}
+
+// NodeScope tells which nodes the caller in ctx may use a permission on, so
+// that lists of node-owned things (health events) are filtered per item.
+type NodeScope interface {
+	// ReadableNodes returns all=true when the caller is unscoped (owner or
+	// admin: every node), else the ids of the nodes perm is allowed on.
+	ReadableNodes(ctx context.Context, perm access.Permission) (all bool, ids []string, err error)
 }

@@ -26,6 +26,10 @@ type HealthFilter struct {
 	Q string
 	// Now decides whether a suppression has lapsed.
 	Now time.Time
+	// OnlyNodes restricts the result to events of NodeIDs (none when the
+	// list is empty): the caller's readable nodes, for scoped users.
+	OnlyNodes bool
+	NodeIDs   []string
 }
 
 // HealthSummary counts events by effective status; CriticalOpen counts

@@ -203,6 +203,11 @@ func (d *DB) InTx(ctx context.Context, fn func(ctx context.Context) error) error
 		inner = fn(context.WithValue(context.WithValue(ctx, txKey{}, tx), hooksKey{}, hooks))
 		return inner
 	})
+	if err != nil && ctx.Err() != nil {
+		// A cancelled request rolls its transaction back; say so rather
+		// than reporting the database as unavailable.
+		return ctx.Err()
+	}
 	if err != nil && inner == nil {
 		return Translate(err)
 	}
@@ -232,7 +237,7 @@ func Translate(err error) error {
 		return errs.Wrap(errs.KindConflict, "resource.conflict", "a resource with the same key exists", err)
 	case errors.Is(err, gorm.ErrForeignKeyViolated):
 		return errs.Wrap(errs.KindConflict, "resource.referenced", "the resource is referenced by or refers to another", err)
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		return err
 	}
 	return errs.Unavailable(err)

@@ -47,6 +47,13 @@ func healthWhere(f ports.HealthFilter, withStatus bool) (string, []any) {
 	if len(f.IDs) > 0 {
 		add("id IN ?", f.IDs)
 	}
+	if f.OnlyNodes {
+		if len(f.NodeIDs) == 0 {
+			add("1 = 0")
+		} else {
+			add("node_id IN ?", f.NodeIDs)
+		}
+	}
 	if len(f.Severities) > 0 {
 		sev := make([]string, 0, len(f.Severities))
 		for _, s := range f.Severities {

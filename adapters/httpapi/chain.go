@@ -80,7 +80,7 @@ func (s *Server) chain(r Route) gin.HandlerFunc {
 
 func (s *Server) run(c *gin.Context, r Route) {
 	if err := r.Handler(c); err != nil {
-		if r.Action != "" && r.Method != http.MethodGet && errs.KindOf(err) != errs.KindUnavailable {
+		if r.Action != "" && r.Method != http.MethodGet && errs.KindOf(err) != errs.KindUnavailable && c.Request.Context().Err() == nil {
 			// Writes that fail are audited with their error code; the
 			// successful outcome is recorded by the use case in its transaction.
 			s.recordFailure(c, r, err)

@@ -241,3 +241,34 @@ func TestConsoleFallbackAndOpenAPI(t *testing.T) {
 		t.Fatalf("openapi lacks the delete operation with its permission: %v", doc.Paths["/api/v1/echo/{id}"])
 	}
 }
+
+func TestClientGoneIsNotAServerError(t *testing.T) {
+	ran := 0
+	a := &edgeAudit{}
+	mod := routeFunc(func() []Route {
+		return []Route{{Method: http.MethodPost, Path: "/api/v1/slow", Permission: access.RecordingCreate, Action: "test.slow",
+			Handler: func(c *gin.Context) error { ran++; return context.Canceled }}}
+	})
+	s, err := New(Deps{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Authenticator: edgeAuthn{}, Authorizer: edgeAuthz{}, Audit: a}, Options{}, mod)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/slow", strings.NewReader(`{}`)).WithContext(ctx)
+	req.Header.Set("Authorization", "Bearer good")
+	w := httptest.NewRecorder()
+	s.ServeHTTP(w, req)
+	if w.Code != statusClientClosed || ran != 1 {
+		t.Fatalf("status %d (ran %d), want %d", w.Code, ran, statusClientClosed)
+	}
+	for _, r := range a.rows {
+		if r.Outcome == audit.Failed {
+			t.Fatalf("a request the client abandoned was audited as failed: %+v", r)
+		}
+	}
+}
+
+type routeFunc func() []Route
+
+func (f routeFunc) Routes() []Route { return f() }

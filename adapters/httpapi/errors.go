@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -36,6 +37,9 @@ var kindStatus = map[errs.Kind]int{
 	errs.KindRangeNotSatisfiable: http.StatusRequestedRangeNotSatisfiable,
 }
 
+// statusClientClosed is logged when the client went away before the answer.
+const statusClientClosed = 499
+
 // StatusOf maps an error to its HTTP status. It is the only such mapping.
 func StatusOf(err error) int { return kindStatus[errs.KindOf(err)] }
 
@@ -54,6 +58,13 @@ func errorMiddleware(log *slog.Logger) gin.HandlerFunc {
 }
 
 func writeError(c *gin.Context, log *slog.Logger, err error) {
+	if c.Request.Context().Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) || errs.KindOf(err) == errs.KindUnavailable) {
+		// The client went away: nobody reads the answer, and it is no
+		// server error (499 is the access-log convention for this).
+		log.Debug("client closed the request", "requestId", c.GetString(ctxRequestID), "route", c.FullPath())
+		c.AbortWithStatus(statusClientClosed)
+		return
+	}
 	status := StatusOf(err)
 	var e *errs.Error
 	payload := errorPayload{Code: "internal", Message: "internal error"}

@@ -189,3 +189,34 @@ func auditChannels(n node.Node) []any {
 }
 
 var _ ports.NodeAuthenticator = (*Service)(nil)
+
+// ReadableNodes implements ports.NodeScope: owner and admin (unscoped roles)
+// read every node; anyone else the nodes perm is decided allowed on.
+func (s *Service) ReadableNodes(ctx context.Context, perm access.Permission) (bool, []string, error) {
+	p, ok := access.PrincipalFrom(ctx)
+	if !ok || p.Kind != access.PrincipalUser {
+		return true, nil, nil
+	}
+	for _, r := range p.Roles {
+		if r.Unscoped() && p.TokenAllows(perm) {
+			return true, nil, nil
+		}
+	}
+	nodes, err := s.d.Nodes.ListNodes(ctx, ports.NodeFilter{})
+	if err != nil {
+		return false, nil, err
+	}
+	ids := []string{}
+	for _, n := range nodes {
+		d, err := s.d.Authorizer.Decide(ctx, p, perm, nodeRef(n.ID))
+		if err != nil {
+			return false, nil, err
+		}
+		if d.Allowed {
+			ids = append(ids, n.ID)
+		}
+	}
+	return false, ids, nil
+}
+
+var _ ports.NodeScope = (*Service)(nil)

@@ -32,6 +32,9 @@ const MaxExportIDs = 500
 func (s *Service) ExportCSV(ctx context.Context, w io.Writer, f ports.HealthFilter) (int64, error) {
 	now := s.d.Clock.Now()
 	f.Now = now
+	if err := s.scope(ctx, &f); err != nil {
+		return 0, err
+	}
 	cw := csv.NewWriter(w)
 	if err := cw.Write(CSVHeader); err != nil {
 		return 0, err

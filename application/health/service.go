@@ -35,6 +35,9 @@ type Deps struct {
 	// OnChange, when set, runs after commit with every event a write
 	// created or changed (the WebSocket hub's "health" topic hangs off it).
 	OnChange func(ev health.Event)
+	// Scope, when set, filters lists and exports to the events of the nodes
+	// the caller may read (events without a node only for unscoped callers).
+	Scope ports.NodeScope
 }
 
 // Service implements the health event use cases.
@@ -83,6 +86,9 @@ func (s *Service) List(ctx context.Context, f ports.HealthFilter, limit, offset 
 		return Page{}, err
 	}
 	f.Now = s.d.Clock.Now()
+	if err := s.scope(ctx, &f); err != nil {
+		return Page{}, err
+	}
 	events, total, err := s.d.Store.List(ctx, f, limit, offset)
 	if err != nil {
 		return Page{}, err
@@ -165,4 +171,17 @@ func uniqueIDs(ids []string) int {
 		}
 	}
 	return -1
+}
+
+// scope narrows f to the caller's readable nodes when a NodeScope is set.
+func (s *Service) scope(ctx context.Context, f *ports.HealthFilter) error {
+	if s.d.Scope == nil {
+		return nil
+	}
+	all, ids, err := s.d.Scope.ReadableNodes(ctx, access.HealthRead)
+	if err != nil || all {
+		return err
+	}
+	f.OnlyNodes, f.NodeIDs = true, ids
+	return nil
 }

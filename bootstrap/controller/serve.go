@@ -134,14 +134,14 @@ func New(ctx context.Context, v settings.Values, log *slog.Logger) (*Controller,
 		return nil, err
 	}
 	healthStore := gormstore.NewHealthStore(db, clock)
-	healthSvc, err := healthapp.New(healthapp.Deps{Tx: db, Store: healthStore, Audit: recorder, Clock: clock})
+	fleetSvc, err := fleet.New(fleet.Deps{Tx: db, Nodes: gormstore.NewNodeStore(db),
+		Credentials: gormstore.NewNodeCredentialStore(db), Rooms: gormstore.NewRoomStore(db), Graph: authz,
+		Authorizer: authz, Audit: recorder, Health: healthStore, Clock: clock, OfflineAfter: offlineAfter})
 	if err != nil {
 		c.Close()
 		return nil, err
 	}
-	fleetSvc, err := fleet.New(fleet.Deps{Tx: db, Nodes: gormstore.NewNodeStore(db),
-		Credentials: gormstore.NewNodeCredentialStore(db), Rooms: gormstore.NewRoomStore(db), Graph: authz,
-		Authorizer: authz, Audit: recorder, Health: healthStore, Clock: clock, OfflineAfter: offlineAfter})
+	healthSvc, err := healthapp.New(healthapp.Deps{Tx: db, Store: healthStore, Audit: recorder, Clock: clock, Scope: fleetSvc})
 	if err != nil {
 		c.Close()
 		return nil, err

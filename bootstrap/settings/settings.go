@@ -75,6 +75,13 @@ func Parse(settings []Setting, args []string, name string) (Values, error) {
 			}
 			continue
 		}
+		if s.Default == "true" || s.Default == "false" {
+			// Boolean settings work as bare flags too: --dev means --dev=true.
+			b := &boolText{v: def}
+			fs.Var(b, s.Flag, help)
+			ptrs[s.Env] = &b.v
+			continue
+		}
 		ptrs[s.Env] = fs.String(s.Flag, def, help)
 	}
 	if err := fs.Parse(args); err != nil {
@@ -167,3 +174,11 @@ func SecretKey(s string) ([]byte, error) {
 	}
 	return b, nil
 }
+
+// boolText is a flag.Value that accepts a bare flag as "true" and keeps the
+// text, so that Values.Bool reports a bad value with the setting's name.
+type boolText struct{ v string }
+
+func (b *boolText) String() string     { return b.v }
+func (b *boolText) Set(v string) error { b.v = v; return nil }
+func (b *boolText) IsBoolFlag() bool   { return true }

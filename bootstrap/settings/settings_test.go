@@ -62,3 +62,14 @@ func TestParseSizeAndSecretKey(t *testing.T) {
 		t.Fatal("short key accepted")
 	}
 }
+
+func TestBooleanSettingsAcceptABareFlag(t *testing.T) {
+	v, err := Parse(ControllerSettings, []string{"--dev", "--listen", "127.0.0.1:2"}, "t")
+	if err != nil || v["RAKKR_DEV"] != "true" || v["RAKKR_LISTEN"] != "127.0.0.1:2" {
+		t.Fatalf("--dev: %v %v", v["RAKKR_DEV"], err)
+	}
+	v, _ = Parse(ControllerSettings, []string{"--dev=false"}, "t")
+	if b, err := v.Bool("RAKKR_DEV"); b || err != nil {
+		t.Fatalf("--dev=false: %v %v", b, err)
+	}
+}

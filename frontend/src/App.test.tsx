@@ -33,7 +33,7 @@ describe("console shell", () => {
     const labels = within(nav)
       .getAllByRole("link")
       .map((a) => a.textContent);
-    expect(labels).toEqual(["Dashboard", "Nodes", "Recordings", "Health", "Settings"]);
+    expect(labels).toEqual(["Dashboard", "Nodes", "Recordings", "Health", "Settings", "API tokens"]);
     await screen.findByText("Access is unavailable");
     expect(screen.getByText(/Requires the auth:manage permission/)).toBeTruthy();
     expect(screen.getByText("Ada Lovelace")).toBeTruthy();
@@ -42,8 +42,8 @@ describe("console shell", () => {
 
   it("shows a coming-soon card for a permitted section", async () => {
     tokenStore.set("tok", null);
-    fakeController({ "GET /api/v1/auth/me": meReply(["owner"], ["node:read"]) });
-    renderApp("/nodes");
+    fakeController({ "GET /api/v1/auth/me": meReply(["owner"], ["recording:read"]) });
+    renderApp("/recordings");
     await screen.findByRole("heading", { name: "Coming soon" });
   });
 

@@ -4,11 +4,27 @@ import type { RouteObject } from "react-router";
 import { AppShell } from "./layout/AppShell";
 import { RequireSession } from "./layout/RequireSession";
 import { SECTIONS } from "./layout/sections";
+import type { ReactElement } from "react";
+import { AccessPage } from "./pages/AccessPage";
+import { AuditPage } from "./pages/AuditPage";
 import { DashboardPage } from "./pages/DashboardPage";
+import { HealthPage } from "./pages/HealthPage";
+import { NodeDetailPage } from "./pages/NodeDetailPage";
+import { NodesPage } from "./pages/NodesPage";
+import { TokensPage } from "./pages/TokensPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { RouteErrorPage } from "./pages/RouteErrorPage";
 import { SectionPage } from "./pages/SectionPage";
 import { SignInPage } from "./pages/SignInPage";
+
+/** Sections that are built; the rest show a "coming soon" card. */
+const PAGES: Record<string, ReactElement> = {
+  nodes: <NodesPage />,
+  health: <HealthPage />,
+  access: <AccessPage />,
+  audit: <AuditPage />,
+  tokens: <TokensPage />,
+};
 
 /** Every console route. */
 export const routes: RouteObject[] = [
@@ -23,7 +39,11 @@ export const routes: RouteObject[] = [
     errorElement: <RouteErrorPage />,
     children: [
       { index: true, element: <DashboardPage /> },
-      ...SECTIONS.filter((s) => s.path !== "").map((s) => ({ path: s.path, element: <SectionPage section={s} /> })),
+      ...SECTIONS.filter((s) => s.path !== "").map((s) => ({
+        path: s.path,
+        element: PAGES[s.path] ?? <SectionPage section={s} />,
+      })),
+      { path: "nodes/:id", element: <NodeDetailPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

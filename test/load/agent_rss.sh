@@ -44,14 +44,18 @@ if [[ "$SOURCE" == jack ]]; then
   for c in jackd jack_lsp; do command -v $c >/dev/null || { echo "$c is required (apt-get install jackd2)"; exit 1; }; done
   export HOME="$work/home" JACK_DEFAULT_SERVER="rakkr-rss-$$" JACK_NO_AUDIO_RESERVATION=1
   mkdir -p "$HOME"
-  run sox "$wav" -t raw -e floating-point -b 32 "$work/8ch.f32"
+  # The ALSA file plugin does not loop: repeat the signal so that it outlasts
+  # the start, the warm-up and the window (silence would be metered after).
+  run sox "$wav" -t raw -e floating-point -b 32 "$work/8ch.f32" repeat $(((WARMUP + WINDOW + 30) / 60))
   ports=$(for i in $(seq 0 7); do printf '%d system:capture_%d ' "$i" $((i + 1)); done)
   cat > "$HOME/.asoundrc" <<ALSA
 pcm.rssmic_jack { type jack  playback_ports { 0 system:playback_1 1 system:playback_2 }  capture_ports { $ports} }
 pcm.rssmic { type file  slave.pcm "rssmic_jack"  file "/dev/null"  infile "$work/8ch.f32"  format "raw" }
 ALSA
   echo "+ HOME=$HOME (.asoundrc:)" >&2; sed 's/^/    /' "$HOME/.asoundrc" >&2
-  run jackd --no-realtime -d dummy -r 48000 -p 480 -C 8 -P 2 >"$work/jackd.log" 2>&1 &
+  # Not through run(): a backgrounded function is a subshell, and $! must be jackd's own pid.
+  echo "+ JACK_DEFAULT_SERVER=$JACK_DEFAULT_SERVER jackd --no-realtime -d dummy -r 48000 -p 480 -C 8 -P 2" >&2
+  jackd --no-realtime -d dummy -r 48000 -p 480 -C 8 -P 2 >"$work/jackd.log" 2>&1 &
   jack=$!
   for _ in $(seq 50); do JACK_NO_START_SERVER=1 jack_lsp >/dev/null 2>&1 && break; sleep 0.2; done
   JACK_NO_START_SERVER=1 jack_lsp >/dev/null 2>&1 || { echo "jackd did not come up:"; cat "$work/jackd.log"; exit 1; }
@@ -110,7 +114,8 @@ for ((i = 0; i < WINDOW / INTERVAL; i++)); do
   sleep "$INTERVAL"
   kill -0 "$agent" 2>/dev/null || { echo "agent exited:"; cat "$work/agent.log"; exit 1; }
   rss=$(kb VmRSS); hwm=$(kb VmHWM)
-  printf 't=%3ds VmRSS=%6d kB VmHWM=%6d kB threads=%s\n' $(((i + 1) * INTERVAL)) "$rss" "$hwm" "$(kb Threads)"
+  printf 't=%3ds VmRSS=%6d kB VmHWM=%6d kB (RssAnon=%d RssFile=%d RssShmem=%d kB) threads=%s\n' $(((i + 1) * INTERVAL)) \
+    "$rss" "$hwm" "$(kb RssAnon)" "$(kb RssFile)" "$(kb RssShmem)" "$(kb Threads)"
   [[ -z "$min" || $rss -lt $min ]] && min=$rss
   [[ -z "$max" || $rss -gt $max ]] && max=$rss
 done

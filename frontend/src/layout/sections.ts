@@ -15,7 +15,7 @@ export interface Section {
 
 /** Sections in nav order. */
 export const SECTIONS: readonly Section[] = [
-  { path: "", label: "Dashboard", summary: "Who you are and, later, live tiles, meters and active recordings." },
+  { path: "", label: "Dashboard", summary: "Fleet tiles, live meters, open incidents and who you are." },
   {
     path: "nodes",
     label: "Nodes",
@@ -52,4 +52,5 @@ export const SECTIONS: readonly Section[] = [
     permission: "audit:read",
     summary: "The audit trail: who did what, when, with before and after values.",
   },
+  { path: "tokens", label: "API tokens", summary: "Your personal API tokens." },
 ];

@@ -27,12 +27,45 @@ export function fakeController(replies: Record<string, Reply | ((init: RequestIn
   const fn = vi.fn(async (input: RequestInfo | URL, init: RequestInit = {}) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
     const key = `${init.method ?? "GET"} ${url}`;
-    const reply = replies[key];
+    // An exact "METHOD /path?query" key wins; otherwise "METHOD /path" answers any query.
+    const reply = replies[key] ?? replies[key.split("?")[0] ?? key];
     if (!reply) return jsonResponse({ status: 404, body: { error: { code: "route.notFound", message: `no ${key}` } } });
     return jsonResponse(typeof reply === "function" ? reply(init) : reply);
   });
   vi.stubGlobal("fetch", fn);
   return fn;
+}
+
+/** A list answer with the standard meta. */
+export function listReply<T>(items: T[], extra: Record<string, unknown> = {}): Reply {
+  return {
+    status: 200,
+    body: {
+      data: items,
+      meta: {
+        total: items.length,
+        returned: items.length,
+        offset: 0,
+        limit: 50,
+        hasNextPage: false,
+        hasPreviousPage: false,
+        ...extra,
+      },
+    },
+  };
+}
+
+/** An error answer with the controller's envelope. */
+export function errorReply(status: number, code: string, message: string): Reply {
+  return { status, body: { error: { code, message } } };
+}
+
+/** The requests the fake saw, as "METHOD url" plus the parsed body. */
+export function callsOf(fn: ReturnType<typeof fakeController>): { key: string; body: unknown }[] {
+  return fn.mock.calls.map(([input, init]) => ({
+    key: `${init?.method ?? "GET"} ${String(input)}`,
+    body: typeof init?.body === "string" ? (JSON.parse(init.body) as unknown) : undefined,
+  }));
 }
 
 /** A /auth/me answer for a user with the given roles and permissions. */

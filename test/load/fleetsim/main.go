@@ -1,8 +1,10 @@
 // Command fleetsim is a bounded load tool for the live-meter path: it
 // simulates N nodes × C channels streaming meter frames at R frames/s over
 // the agent stream protocol (plus 5 s heartbeats when --heartbeat is set),
-// subscribes console sockets to every node, and reports frames sent,
-// received and dropped and the capture → console latency percentiles.
+// subscribes console subscribers to every node (each over ceil(nodes/200)
+// sockets: the hub allows 256 topics per socket), and reports frames sent,
+// received and dropped, the capture → console latency percentiles and the
+// heartbeat round-trip percentiles.
 //
 // Without --url it starts an in-process hub on loopback (fake credentials),
 // which measures the hub alone. With --url it drives a real controller:
