@@ -1,7 +1,6 @@
 package httpapi
 
 import (
-	"errors"
 	"net/http"
 	"slices"
 	"time"
@@ -144,13 +143,13 @@ func auditFilterFromQuery(c *gin.Context, extra ...string) (audit.Filter, error)
 	f, err := auditing.FilterParams{Actor: c.Query("actor"), Action: c.Query("action"), Permission: c.Query("permission"),
 		TargetType: c.Query("targetType"), TargetID: c.Query("targetId"), Outcome: c.Query("outcome"),
 		Reason: c.Query("reason"), From: c.Query("from"), To: c.Query("to"), Q: c.Query("q")}.Filter()
-	return f, auditMergeInvalid(is.Err(), err)
+	return f, errs.Merge(is.Err(), err)
 }
 
 func (m *AuditModule) list(c *gin.Context) error {
 	f, ferr := auditFilterFromQuery(c, "limit", "offset")
 	p, perr := PageFrom(c)
-	if err := auditMergeInvalid(ferr, perr); err != nil {
+	if err := errs.Merge(ferr, perr); err != nil {
 		return err
 	}
 	page, err := m.Service.List(RequestContext(c), f, p.Limit, p.Offset)
@@ -283,29 +282,4 @@ func toAuditEventResponse(e audit.Event) AuditEventResponse {
 		Target: AuditTargetBody{Type: e.Target.Type, ID: e.Target.ID, Name: e.Target.Name},
 		Before: e.Before, After: e.After, Details: e.Details, CorrelationIDs: e.CorrelationIDs, Reason: e.Reason,
 		PrevHash: e.PrevHash, Hash: e.Hash}
-}
-
-// auditMergeInvalid joins validation errors into one that lists every issue; a
-// non-validation error is returned as is.
-func auditMergeInvalid(errList ...error) error {
-	var all []errs.FieldIssue
-	for _, err := range errList {
-		if err == nil {
-			continue
-		}
-		var e *errs.Error
-		if !errors.As(err, &e) || e.Kind != errs.KindInvalid {
-			return err
-		}
-		d, _ := e.Details.(map[string]any)
-		is, ok := d["issues"].([]errs.FieldIssue)
-		if !ok {
-			return err
-		}
-		all = append(all, is...)
-	}
-	if len(all) == 0 {
-		return nil
-	}
-	return errs.Invalid(all...)
 }

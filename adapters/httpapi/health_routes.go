@@ -108,7 +108,7 @@ func (m *HealthModule) ingest(c *gin.Context) error {
 func (m *HealthModule) list(c *gin.Context) error {
 	f, ferr := healthFilterFromQuery(c, "limit", "offset")
 	p, perr := PageFrom(c)
-	if err := auditMergeInvalid(ferr, perr); err != nil {
+	if err := errs.Merge(ferr, perr); err != nil {
 		return err
 	}
 	page, err := m.Service.List(RequestContext(c), f, p.Limit, p.Offset)

@@ -31,7 +31,7 @@ func healthFilterFromQuery(c *gin.Context, extra ...string) (ports.HealthFilter,
 		NodeID: c.Query("nodeId"), RecordingID: c.Query("recordingId"), ScheduleID: c.Query("scheduleId"),
 		OpenedFrom: c.Query("openedFrom"), OpenedTo: c.Query("openedTo"), ResolvedFrom: c.Query("resolvedFrom"),
 		ResolvedTo: c.Query("resolvedTo"), Q: c.Query("q")}.Filter()
-	return f, auditMergeInvalid(is.Err(), err)
+	return f, errs.Merge(is.Err(), err)
 }
 
 func (m *HealthModule) exportQuery(c *gin.Context) error {

@@ -49,13 +49,13 @@ func nodeQueryFrom(c *gin.Context, extra ...string) (fleet.NodeQuery, error) {
 	}
 	q, err := nodeQuery(c.Query("status"), c.Query("site"), c.Query("roomId"), c.Query("backend"),
 		c.Query("lastSeenBefore"), c.Query("lastSeenAfter"), c.Query("q"))
-	return q, auditMergeInvalid(is.Err(), err)
+	return q, errs.Merge(is.Err(), err)
 }
 
 func (m *NodesModule) list(c *gin.Context) error {
 	q, qerr := nodeQueryFrom(c, "limit", "offset")
 	p, perr := PageFrom(c)
-	if err := auditMergeInvalid(qerr, perr); err != nil {
+	if err := errs.Merge(qerr, perr); err != nil {
 		return err
 	}
 	q.Limit, q.Offset = p.Limit, p.Offset

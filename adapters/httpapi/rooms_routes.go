@@ -49,7 +49,7 @@ func (m *RoomsModule) list(c *gin.Context) error {
 		}
 	}
 	p, err := PageFrom(c)
-	if err := auditMergeInvalid(is.Err(), err); err != nil {
+	if err := errs.Merge(is.Err(), err); err != nil {
 		return err
 	}
 	rooms, total, err := m.Service.ListRooms(RequestContext(c), ports.RoomFilter{Site: c.Query("site"), Query: c.Query("q")}, p.Limit, p.Offset)

@@ -2,11 +2,9 @@ package fleet
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"github.com/rakkr/rakkr/domain/access"
-	"github.com/rakkr/rakkr/domain/errs"
 	"github.com/rakkr/rakkr/domain/node"
 	"github.com/rakkr/rakkr/ports/agentapi"
 )
@@ -151,25 +149,4 @@ func auditInterfaces(n node.Node) []any {
 			"channelCount": i.ChannelCount, "absent": i.Absent})
 	}
 	return out
-}
-
-// mergeInvalid joins validation errors into one listing every issue.
-func mergeInvalid(list ...error) error {
-	var all []errs.FieldIssue
-	for _, err := range list {
-		if err == nil {
-			continue
-		}
-		var e *errs.Error
-		if !errors.As(err, &e) || e.Kind != errs.KindInvalid {
-			return err
-		}
-		d, _ := e.Details.(map[string]any)
-		is, _ := d["issues"].([]errs.FieldIssue)
-		all = append(all, is...)
-	}
-	if len(all) == 0 {
-		return nil
-	}
-	return errs.Invalid(all...)
 }

@@ -128,7 +128,7 @@ func ValidateEnrollRequest(req agentapi.EnrollRequest) error {
 		is.Add("runtime.hostname", "is required")
 	}
 	if err := node.ValidateReported("inventory.interfaces", reportedOf(req.Inventory)); err != nil {
-		return mergeInvalid(is.Err(), err)
+		return errs.Merge(is.Err(), err)
 	}
 	return is.Err()
 }

@@ -145,3 +145,29 @@ func KindOf(err error) Kind {
 	}
 	return KindInternal
 }
+
+// Merge joins validation errors into one that lists every field issue; the
+// first error that is not a validation error is returned as is, and no
+// errors give nil.
+func Merge(list ...error) error {
+	var all []FieldIssue
+	for _, err := range list {
+		if err == nil {
+			continue
+		}
+		var e *Error
+		if !errors.As(err, &e) || e.Kind != KindInvalid {
+			return err
+		}
+		d, _ := e.Details.(map[string]any)
+		is, ok := d["issues"].([]FieldIssue)
+		if !ok {
+			return err
+		}
+		all = append(all, is...)
+	}
+	if len(all) == 0 {
+		return nil
+	}
+	return Invalid(all...)
+}

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"github.com/rakkr/rakkr/domain/uid"
 	"slices"
 	"strconv"
 	"time"
@@ -52,7 +53,7 @@ func NewAPIToken(userID, name string, permissions []access.Permission, expiresAt
 		t := dbTime(*expiresAt)
 		exp = &t
 	}
-	return APIToken{id: newID(), userID: userID, name: n, prefix: secret[:APITokenDisplayLength],
+	return APIToken{id: uid.New(), userID: userID, name: n, prefix: secret[:APITokenDisplayLength],
 		tokenHash: HashSecret(secret), permissions: perms, expiresAt: exp, createdAt: dbTime(now)}, secret, nil
 }
 

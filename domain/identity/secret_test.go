@@ -2,6 +2,7 @@ package identity
 
 import (
 	"errors"
+	"github.com/rakkr/rakkr/domain/uid"
 	"strings"
 	"testing"
 	"time"
@@ -121,7 +122,7 @@ func permStrings(ps []access.Permission) []string {
 func TestNewIDIsAVersion4UUID(t *testing.T) {
 	seen := map[string]bool{}
 	for i := 0; i < 100; i++ {
-		id := newID()
+		id := uid.New()
 		if len(id) != 36 || id[14] != '4' || !strings.ContainsRune("89ab", rune(id[19])) || strings.Count(id, "-") != 4 || seen[id] {
 			t.Fatalf("id %q", id)
 		}

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"github.com/rakkr/rakkr/domain/uid"
 	"strings"
 	"time"
 
@@ -32,7 +33,7 @@ func NewSession(userID string, ttl time.Duration, ipAddress, userAgent string, n
 	secret := NewSessionSecret()
 	now = dbTime(now)
 	return Session{
-		id: newID(), userID: userID, tokenHash: HashSecret(secret),
+		id: uid.New(), userID: userID, tokenHash: HashSecret(secret),
 		createdAt: now, expiresAt: now.Add(ttl),
 		ipAddress: clip(ipAddress, 64), userAgent: clip(strings.ToValidUTF8(userAgent, ""), 300),
 	}, secret, nil

@@ -1,6 +1,7 @@
 package identity
 
 import (
+	"github.com/rakkr/rakkr/domain/uid"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -52,7 +53,7 @@ func NewUser(email, name, passwordHash string, now time.Time) (User, error) {
 		return User{}, err
 	}
 	now = dbTime(now)
-	return User{id: newID(), email: e, name: n, passwordHash: passwordHash,
+	return User{id: uid.New(), email: e, name: n, passwordHash: passwordHash,
 		provider: ProviderLocal, createdAt: now, updatedAt: now}, nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
+	"github.com/rakkr/rakkr/domain/uid"
 	"strings"
 	"time"
 
@@ -89,13 +90,13 @@ func randomSecret(prefix string) string {
 // secret (shown once) and the stored form.
 func NewBootstrapToken(nodeID string, now time.Time, ttl time.Duration) (string, BootstrapToken) {
 	s := randomSecret(BootstrapPrefix)
-	return s, BootstrapToken{ID: "bst_" + newUUID(), NodeID: nodeID, TokenHash: HashSecret(s), CreatedAt: now, ExpiresAt: now.Add(ttl)}
+	return s, BootstrapToken{ID: "bst_" + uid.New(), NodeID: nodeID, TokenHash: HashSecret(s), CreatedAt: now, ExpiresAt: now.Add(ttl)}
 }
 
 // NewCredential mints a node token; it returns the secret and the stored form.
 func NewCredential(nodeID string, now time.Time) (string, Credential) {
 	s := randomSecret(NodeTokenPrefix)
-	return s, Credential{ID: "ncr_" + newUUID(), NodeID: nodeID, Prefix: s[:NodeTokenDisplayLength], TokenHash: HashSecret(s), CreatedAt: now}
+	return s, Credential{ID: "ncr_" + uid.New(), NodeID: nodeID, Prefix: s[:NodeTokenDisplayLength], TokenHash: HashSecret(s), CreatedAt: now}
 }
 
 // WellFormed reports whether s has prefix and a 43-character base64url body,

@@ -5,9 +5,8 @@
 package node
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
+	"github.com/rakkr/rakkr/domain/uid"
 	"slices"
 	"strings"
 	"time"
@@ -110,10 +109,10 @@ func (c Channel) EffectiveRoom(nodeRoom string) string {
 }
 
 // NewNodeID returns "node_<uuid>".
-func NewNodeID() string { return "node_" + newUUID() }
+func NewNodeID() string { return "node_" + uid.New() }
 
 // NewInterfaceID returns "if_<uuid>".
-func NewInterfaceID() string { return "if_" + newUUID() }
+func NewInterfaceID() string { return "if_" + uid.New() }
 
 // New builds a node enrolled at now, validating its identity fields.
 func New(alias, site, roomID, notes string, now time.Time) (Node, error) {
@@ -198,13 +197,4 @@ func (n Node) Interface(id string) (Interface, bool) {
 		}
 	}
 	return Interface{}, false
-}
-
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go ≥ 1.24)
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }

@@ -3,9 +3,8 @@
 package room
 
 import (
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
+	"github.com/rakkr/rakkr/domain/uid"
 	"strings"
 	"time"
 
@@ -43,7 +42,7 @@ type Room struct {
 
 // New builds a validated room with a fresh "room_<uuid>" id.
 func New(site, name, building, floor, description string, now time.Time) (Room, error) {
-	r := Room{ID: "room_" + newUUID(), Site: site, Name: name, Building: building, Floor: floor,
+	r := Room{ID: "room_" + uid.New(), Site: site, Name: name, Building: building, Floor: floor,
 		Description: description, CreatedAt: now, UpdatedAt: now}
 	return r, r.Validate()
 }
@@ -69,13 +68,4 @@ func (r *Room) Validate() error {
 		is.Add("description", fmt.Sprintf("must be at most %d characters", MaxDescriptionLength))
 	}
 	return is.Err()
-}
-
-func newUUID() string {
-	var b [16]byte
-	_, _ = rand.Read(b[:])
-	b[6] = b[6]&0x0f | 0x40
-	b[8] = b[8]&0x3f | 0x80
-	h := hex.EncodeToString(b[:])
-	return h[0:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:32]
 }
