@@ -4,7 +4,7 @@ export PATH := /usr/local/go/bin:$(PATH)
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.0.0-dev)
 LDFLAGS := -s -w -X github.com/rakkr/rakkr/bootstrap/settings.Version=$(VERSION)
 
-.PHONY: all build build-go console run test lint clean
+.PHONY: all build build-go console run test lint clean api-types
 
 all: build
 
@@ -35,3 +35,8 @@ lint:
 
 clean:
 	rm -rf bin frontend/node_modules/.vite
+
+## api-types: refresh the console's OpenAPI snapshot and generated types after an API change
+api-types:
+	RAKKR_UPDATE_OPENAPI=1 go test -count=1 -run TestConsoleOpenAPISnapshotIsCurrent ./bootstrap/controller/
+	cd frontend && npm run --silent gen:api

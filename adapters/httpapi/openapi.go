@@ -164,7 +164,14 @@ func structSchema(t reflect.Type, schemas map[string]any) map[string]any {
 		if name == "" {
 			name = f.Name
 		}
-		props[name] = schemaRef(f.Type, schemas)
+		prop := schemaRef(f.Type, schemas)
+		if f.Type.Kind() == reflect.Pointer {
+			if _, isRef := prop["$ref"]; !isRef && !strings.Contains(opts, "omitempty") {
+				// A pointer without omitempty is sent as null when unset.
+				prop["nullable"] = true
+			}
+		}
+		props[name] = prop
 		if !strings.Contains(opts, "omitempty") && f.Type.Kind() != reflect.Pointer {
 			required = append(required, name)
 		}

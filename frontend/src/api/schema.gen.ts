@@ -98,10 +98,10 @@ export interface AuditTargetBody {
 
 export interface AuditVerifyResponse {
   checked: number;
-  firstBrokenId?: string;
-  firstBrokenSeq?: number;
+  firstBrokenId?: string | null;
+  firstBrokenSeq?: number | null;
   ok: boolean;
-  problem?: string;
+  problem?: string | null;
 }
 
 export interface AuthCreateGroupRequest {
@@ -184,7 +184,7 @@ export interface AuthPasswordRequest {
 }
 
 export interface AuthStatusRequest {
-  disabled?: boolean;
+  disabled?: boolean | null;
 }
 
 export interface AuthTokenRequest {
@@ -301,23 +301,23 @@ export interface HealthEventBatchResponse {
 }
 
 export interface HealthEventResponse {
-  acknowledgedAt?: string;
-  acknowledgedBy?: string;
+  acknowledgedAt?: string | null;
+  acknowledgedBy?: string | null;
   details: Record<string, unknown>;
   id: string;
-  interfaceId?: string;
-  nodeId?: string;
+  interfaceId?: string | null;
+  nodeId?: string | null;
   openedAt: string;
-  recordingId?: string;
-  resolvedAt?: string;
-  resolvedBy?: string;
-  resolvedByEventId?: string;
-  scheduleId?: string;
+  recordingId?: string | null;
+  resolvedAt?: string | null;
+  resolvedBy?: string | null;
+  resolvedByEventId?: string | null;
+  scheduleId?: string | null;
   severity: string;
   status: string;
-  suppressedAt?: string;
-  suppressedBy?: string;
-  suppressedUntil?: string;
+  suppressedAt?: string | null;
+  suppressedBy?: string | null;
+  suppressedUntil?: string | null;
   type: string;
 }
 
@@ -398,11 +398,11 @@ export interface NodeBootstrapTokenRequest {
 
 export interface NodeChannelBody {
   alias: string;
-  effectiveRoomId?: string;
+  effectiveRoomId?: string | null;
   index: number;
   label: string;
   resourceId: string;
-  roomId?: string;
+  roomId?: string | null;
 }
 
 export interface NodeChannelUpdate {
@@ -477,7 +477,7 @@ export interface NodeInterfaceBody {
 }
 
 export interface NodeInterfaceUpdateRequest {
-  alias?: string;
+  alias?: string | null;
 }
 
 export interface NodeMetersResponse {
@@ -493,12 +493,12 @@ export interface NodeResponse {
   hostname: string;
   id: string;
   interfaces: NodeInterfaceBody[];
-  lastSeenAt?: string;
+  lastSeenAt?: string | null;
   maxConcurrentRecordings: number;
   notes: string;
   openHealthEvents: NodeHealthBody;
   reportedStatus: string;
-  roomId?: string;
+  roomId?: string | null;
   runtime: NodeRuntimeBody;
   site: string;
   status: string;
