@@ -1,6 +1,6 @@
 // Command rakkr-agent is the Rakkr recorder agent: it captures and meters
 // audio on a node and syncs with the controller. The wiring lives in
-// bootstrap.RunAgent.
+// agent.RunAgent.
 package main
 
 import (
@@ -9,12 +9,12 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/rakkr/rakkr/bootstrap"
+	"github.com/rakkr/rakkr/bootstrap/agent"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	code := bootstrap.RunAgent(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	code := agent.RunAgent(ctx, os.Args[1:], os.Stdout, os.Stderr)
 	stop()
 	os.Exit(code)
 }

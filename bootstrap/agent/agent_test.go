@@ -1,4 +1,4 @@
-package bootstrap
+package agent
 
 import (
 	"bufio"
@@ -188,7 +188,7 @@ func TestAgentCommandLine(t *testing.T) {
 		contains string // in stdout+stderr
 	}{
 		{nil, 2, "usage: rakkr-agent"},
-		{[]string{"version"}, 0, "rakkr-agent dev (agent wire v1"},
+		{[]string{"version"}, 0, "rakkr-agent 0.0.0-dev (agent wire v1"},
 		{[]string{"run", "--data-dir", dir}, 1, "no node credential: enroll first"},
 		{[]string{"enroll"}, 2, "--controller URL and --token T are required"},
 		{[]string{"inventory", "--nope"}, 2, "flag provided but not defined"},

@@ -1,4 +1,8 @@
-package bootstrap
+// Package agent is the composition root of rakkr-agent: it dispatches the
+// subcommands (enroll, run, inventory, meter, analyze) and wires the audio
+// sources, the capture hub, the meter loop, the health log and the
+// controller client. It links PortAudio (cgo); the controller does not.
+package agent
 
 import (
 	"bufio"
@@ -7,6 +11,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/rakkr/rakkr/bootstrap/settings"
 	"io"
 	"math"
 	"path/filepath"
@@ -19,9 +24,9 @@ import (
 	"github.com/rakkr/rakkr/ports/agentapi"
 )
 
-// AgentVersion is the agent's release, set at build time with
-// -ldflags "-X github.com/rakkr/rakkr/bootstrap.AgentVersion=v1.2.3".
-var AgentVersion = "dev"
+// AgentVersion is the agent's release: the build's version (make build sets
+// it with -ldflags "-X github.com/rakkr/rakkr/bootstrap/settings.Version=…").
+var AgentVersion = settings.Version
 
 // Exit codes of rakkr-agent.
 const (

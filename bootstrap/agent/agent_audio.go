@@ -1,4 +1,4 @@
-package bootstrap
+package agent
 
 import (
 	"github.com/rakkr/rakkr/bootstrap/settings"
