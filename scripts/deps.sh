@@ -13,8 +13,9 @@ pkgs=(ca-certificates gcc pkg-config portaudio19-dev python3)
 if [[ "$mode" == "test" ]]; then
   # postgresql: throwaway test cluster; sox/espeak-ng: audio fixtures;
   # jackd2 + libasound2-plugins: the real-time ALSA test device through JACK;
-  # prometheus: promtool for metrics checks; wrk: load scripts.
-  pkgs+=(postgresql sox libsox-fmt-all espeak-ng jackd2 libasound2-plugins prometheus wrk)
+  # prometheus: promtool for metrics checks; wrk: load scripts;
+  # chromium: the console's browser test (playwright-core drives /usr/bin/chromium).
+  pkgs+=(postgresql sox libsox-fmt-all espeak-ng jackd2 libasound2-plugins prometheus wrk chromium)
 fi
 for p in "${pkgs[@]}"; do have "$p" || need+=("$p"); done
 if ((${#need[@]})); then

@@ -12,7 +12,7 @@ import (
 // real-time JACK-backed ALSA device) a fault and then a healthy,
 // uncorrelated stereo signal: the controller shows the agent's fault event,
 // the agent's *_recovered event resolves it, no other level fault is raised,
-// and the node reads online again.
+// and nothing of the fault's type stays open.
 func TestFaultLanesOpenAndResolveAgentEvents(t *testing.T) {
 	alsa.Require(t, "sox", "jackd", "jack_lsp", alsa.JACKPlugin)
 	lanes := []struct {
@@ -78,11 +78,14 @@ func TestFaultLanesOpenAndResolveAgentEvents(t *testing.T) {
 					t.Fatalf("the %s lane also raised %s: %+v", lane.fault, lane.other, e)
 				}
 			}
-			var node nodeView
-			eventually(t, 20*time.Second, "the node to read online once the fault resolved", func() bool {
-				c.call("GET", "/api/v1/nodes/"+enrolled.Node.ID, owner, nil).Data(t, &node)
-				return node.Status == "online"
-			})
+			// Nothing of the lane's type is left open. (The node may still read
+			// degraded on a loaded machine: JACK xrun warnings stay open until
+			// an operator acknowledges them.)
+			var open []event
+			c.call("GET", "/api/v1/health-events?nodeId="+enrolled.Node.ID+"&status=open&type=agent.meter."+lane.fault, owner, nil).Data(t, &open)
+			if len(open) != 0 {
+				t.Fatalf("open %s events after recovery: %+v", lane.fault, open)
+			}
 		})
 	}
 }

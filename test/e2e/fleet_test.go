@@ -76,14 +76,15 @@ func TestFleetEnrollRunOfflineRevoke(t *testing.T) {
 			t.Logf("last node view: %+v\nagent output:\n%s\njackd:\n%s", node, agent.Output(), j.Logs())
 		}
 	}()
-	eventually(t, 60*time.Second, "the node to come online with the rtmic interface", func() bool {
+	eventually(t, 60*time.Second, "the node to come online (or degraded by xruns) with the rtmic interface", func() bool {
 		r := c.call("GET", "/api/v1/nodes/"+enrolled.Node.ID, owner, nil)
 		if r.Status != 200 {
 			return false
 		}
 		r.Data(t, &node)
 		for _, i := range node.Interfaces {
-			if i.SystemName == "rtmic" && i.ChannelCount == 2 && !i.Absent && node.Status == "online" {
+			// degraded is reachable too: on a loaded machine JACK xruns open warnings.
+			if i.SystemName == "rtmic" && i.ChannelCount == 2 && !i.Absent && (node.Status == "online" || node.Status == "degraded") {
 				return true
 			}
 		}
