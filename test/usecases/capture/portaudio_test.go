@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/rakkr/rakkr/adapters/portaudio"
 	"github.com/rakkr/rakkr/agent/capture"
@@ -43,7 +44,7 @@ func TestHubFansOutOnePortAudioStream(t *testing.T) {
 	o := &countingOpener{AudioOpener: portaudio.Opener{Formats: []portaudio.SampleFormat{portaudio.Int16}}}
 	h := capture.NewHub(o, capture.Config{Request: ports.AudioRequest{Device: "fakemic"}})
 	a, b := h.Subscribe(1024), h.Subscribe(1024)
-	run(t, h)
+	runHub(t, h)
 	ga, gb := blocks(t, a, 20), blocks(t, b, 20)
 	var got []float32
 	for i := range ga {
@@ -75,4 +76,38 @@ func leadingSilence(s []float32) int {
 		n += 2
 	}
 	return n
+}
+
+// runHub runs h until the test ends and checks that it stops.
+func runHub(t *testing.T, h *capture.Hub) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- h.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Error("Hub.Run did not return after cancel")
+		}
+	})
+}
+
+// blocks reads n block messages from s, failing on anything else.
+func blocks(t *testing.T, s *capture.Subscription, n int) []ports.AudioBlock {
+	t.Helper()
+	var out []ports.AudioBlock
+	for len(out) < n {
+		select {
+		case m, ok := <-s.C():
+			if !ok || m.Kind != capture.KindBlock {
+				t.Fatalf("message %d: %v (%v), want a block", len(out), m.Kind, m.Err)
+			}
+			out = append(out, m.Block)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("no block after %d", len(out))
+		}
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package analysis
+package analysis_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/rakkr/rakkr/adapters/wavfile"
+	"github.com/rakkr/rakkr/agent/analysis"
 	"github.com/rakkr/rakkr/domain/pcm"
 	"github.com/rakkr/rakkr/domain/pcm/synth"
 )
@@ -30,7 +31,7 @@ func BenchmarkRunWAV(b *testing.B) {
 				if err != nil {
 					b.Fatal(err)
 				}
-				if _, err := Run(context.Background(), r, Options{Workers: workers}, nil); err != nil {
+				if _, err := analysis.Run(context.Background(), r, analysis.Options{Workers: workers}, nil); err != nil {
 					b.Fatal(err)
 				}
 				r.Close()
