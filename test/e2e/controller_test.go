@@ -1,7 +1,11 @@
+// Package e2e starts the real rakkr and rakkr-agent binaries against real
+// SQLite and Postgres databases and a test-defined ALSA device, and drives
+// them over HTTP and WebSockets on loopback, as an operator would.
 package e2e
 
 import (
 	"context"
+	"github.com/rakkr/rakkr/test/harness"
 	"net/http"
 	"os"
 	"os/exec"
@@ -46,22 +50,22 @@ func TestControllerCoreEndToEnd(t *testing.T) {
 		t.Run(kind, func(t *testing.T) {
 			env, open := storeEnv(t, kind)
 			env = append(env, "RAKKR_DEV=true", "RAKKR_ADMIN_EMAIL=owner@example.org", "RAKKR_METRICS_TOKEN=scrape-secret")
-			c := startController(t, env...)
-			if !contains(c.Output(), "Console: http://") {
+			c := harness.StartController(t, env...)
+			if !strings.Contains(c.Output(), "Console: http://") {
 				t.Fatalf("console address not printed:\n%s", c.Output())
 			}
-			owner := c.login("owner@example.org", c.GeneratedPassword())
+			owner := c.Login("owner@example.org", c.GeneratedPassword())
 
-			r := c.call("POST", "/api/v1/auth/users", owner, map[string]any{
+			r := c.Call("POST", "/api/v1/auth/users", owner, map[string]any{
 				"email": "viewer@example.org", "name": "Vera Viewer", "password": "viewer-password-1", "roles": []string{"viewer"}})
 			if r.Status != http.StatusCreated {
 				t.Fatalf("create viewer: %d %s", r.Status, r.Body)
 			}
 			var viewerUser struct{ ID string }
 			r.Data(t, &viewerUser)
-			viewer := c.login("viewer@example.org", "viewer-password-1")
+			viewer := c.Login("viewer@example.org", "viewer-password-1")
 
-			r = c.call("POST", "/api/v1/auth/users", viewer, map[string]any{
+			r = c.Call("POST", "/api/v1/auth/users", viewer, map[string]any{
 				"email": "x@example.org", "name": "X", "password": "another-password", "roles": []string{"owner"}})
 			if r.Status != http.StatusForbidden {
 				t.Fatalf("viewer creating a user: %d %s", r.Status, r.Body)
@@ -70,7 +74,7 @@ func TestControllerCoreEndToEnd(t *testing.T) {
 				t.Fatalf("403 does not name auth:manage: %s", r.Body)
 			}
 
-			r = c.call("GET", "/api/v1/audit-events?outcome=denied&actor="+viewerUser.ID, owner, nil)
+			r = c.Call("GET", "/api/v1/audit-events?outcome=denied&actor="+viewerUser.ID, owner, nil)
 			var denied []struct {
 				Action     string
 				Permission string
@@ -87,38 +91,38 @@ func TestControllerCoreEndToEnd(t *testing.T) {
 				t.Fatalf("the viewer's refusal is not in the audit log: %s", r.Body)
 			}
 
-			r = c.call("GET", "/metrics", "scrape-secret", nil)
-			if r.Status != 200 || !contains(string(r.Body), "rakkr_audit_events_total") || !contains(string(r.Body), "rakkr_http_request_duration_seconds_bucket") {
+			r = c.Call("GET", "/metrics", "scrape-secret", nil)
+			if r.Status != 200 || !strings.Contains(string(r.Body), "rakkr_audit_events_total") || !strings.Contains(string(r.Body), "rakkr_http_request_duration_seconds_bucket") {
 				t.Fatalf("metrics: %d %.300s", r.Status, r.Body)
 			}
 			checkMetricsWithPromtool(t, r.Body)
-			if r := c.call("GET", "/metrics", viewer, nil); r.Status != 200 {
+			if r := c.Call("GET", "/metrics", viewer, nil); r.Status != 200 {
 				t.Fatalf("viewer holds metrics:read but got %d", r.Status)
 			}
-			if r := c.call("GET", "/metrics", "", nil); r.Status != 401 {
+			if r := c.Call("GET", "/metrics", "", nil); r.Status != 401 {
 				t.Fatalf("anonymous scrape: %d", r.Status)
 			}
 
 			// A deny policy on the viewer beats the role's metrics:read.
-			r = c.call("PUT", "/api/v1/auth/access-policies", owner, map[string]any{"policies": []map[string]any{{
+			r = c.Call("PUT", "/api/v1/auth/access-policies", owner, map[string]any{"policies": []map[string]any{{
 				"effect": "deny", "subjectType": "user", "subjectId": viewerUser.ID, "resourceType": "*", "resourceId": "*", "reason": "e2e"}}})
 			if r.Status != 200 {
 				t.Fatalf("set deny policy: %d %s", r.Status, r.Body)
 			}
-			if r := c.call("GET", "/metrics", viewer, nil); r.Status != 403 || !contains(string(r.Body), "access_policy_denied") {
+			if r := c.Call("GET", "/metrics", viewer, nil); r.Status != 403 || !strings.Contains(string(r.Body), "access_policy_denied") {
 				t.Fatalf("denied viewer scraping: %d %s", r.Status, r.Body)
 			}
 
 			// Restart: users, sessions, policies and the audit chain survive.
 			c.Stop()
-			c = startController(t, env...)
-			if r := c.call("GET", "/api/v1/auth/me", viewer, nil); r.Status != 200 {
+			c = harness.StartController(t, env...)
+			if r := c.Call("GET", "/api/v1/auth/me", viewer, nil); r.Status != 200 {
 				t.Fatalf("viewer session lost across restart: %d %s", r.Status, r.Body)
 			}
-			if r := c.call("GET", "/metrics", viewer, nil); r.Status != 403 {
+			if r := c.Call("GET", "/metrics", viewer, nil); r.Status != 403 {
 				t.Fatalf("deny policy lost across restart: %d %s", r.Status, r.Body)
 			}
-			r = c.call("GET", "/api/v1/audit-events/verify", owner, nil)
+			r = c.Call("GET", "/api/v1/audit-events/verify", owner, nil)
 			var v struct {
 				OK      bool
 				Checked int
@@ -129,8 +133,8 @@ func TestControllerCoreEndToEnd(t *testing.T) {
 			}
 			c.Stop()
 
-			out, code := runRakkr(t, env, "audit", "verify")
-			if code != 0 || !contains(out, "OK") {
+			out, code := harness.RunRakkr(t, env, "audit", "verify")
+			if code != 0 || !strings.Contains(out, "OK") {
 				t.Fatalf("rakkr audit verify on an intact chain: exit %d\n%s", code, out)
 			}
 			db := open()
@@ -152,8 +156,8 @@ func TestControllerCoreEndToEnd(t *testing.T) {
 				t.Fatal(err)
 			}
 			db.Close()
-			out, code = runRakkr(t, env, "audit", "verify")
-			if code != 1 || !contains(out, victim.ID) {
+			out, code = harness.RunRakkr(t, env, "audit", "verify")
+			if code != 1 || !strings.Contains(out, victim.ID) {
 				t.Fatalf("verify after editing row %s: exit %d\n%s", victim.ID, code, out)
 			}
 		})

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"github.com/rakkr/rakkr/test/harness"
 	"path/filepath"
 	"testing"
 	"time"
@@ -25,8 +26,8 @@ func TestFaultLanesOpenAndResolveAgentEvents(t *testing.T) {
 		{"clipping", []string{"synth", "4", "square", "440", "square", "660", "gain", "-0.5"}, "flatline"},
 		{"channel_correlation", []string{"synth", "13", "sine", "440", "gain", "-16.9897"}, "clipping"},
 	}
-	c := startController(t, "RAKKR_DEV=true", "RAKKR_DATA_DIR="+t.TempDir(), "RAKKR_ADMIN_EMAIL=owner@example.org")
-	owner := c.login("owner@example.org", c.GeneratedPassword())
+	c := harness.StartController(t, "RAKKR_DEV=true", "RAKKR_DATA_DIR="+t.TempDir(), "RAKKR_ADMIN_EMAIL=owner@example.org")
+	owner := c.Login("owner@example.org", c.GeneratedPassword())
 	for _, lane := range lanes {
 		t.Run(lane.fault, func(t *testing.T) {
 			env := alsa.New(t)
@@ -39,17 +40,17 @@ func TestFaultLanesOpenAndResolveAgentEvents(t *testing.T) {
 			j := env.StartJACK(2)
 			env.AddJACKFileDevice(j, "lanemic", alsa.ToRawF32(t, joined))
 
-			r := c.call("POST", "/api/v1/nodes/enroll", owner, map[string]any{"alias": "lane-" + lane.fault})
+			r := c.Call("POST", "/api/v1/nodes/enroll", owner, map[string]any{"alias": "lane-" + lane.fault})
 			var enrolled struct {
 				Node           nodeView
 				BootstrapToken string
 			}
 			r.Data(t, &enrolled)
 			agentEnv := []string{"RAKKR_AGENT_DATA_DIR=" + filepath.Join(dir, "agent"), "RAKKR_AUDIO_SOURCE=portaudio:lanemic", "RAKKR_HEARTBEAT_INTERVAL=1s"}
-			if code := startAgent(t, agentEnv, "enroll", "--controller", c.URL, "--token", enrolled.BootstrapToken).Wait(t, 30*time.Second); code != 0 {
+			if code := harness.StartAgent(t, agentEnv, "enroll", "--controller", c.URL, "--token", enrolled.BootstrapToken).Wait(t, 30*time.Second); code != 0 {
 				t.Fatalf("enroll exit %d", code)
 			}
-			agent := startAgent(t, agentEnv, "run")
+			agent := harness.StartAgent(t, agentEnv, "run")
 			defer agent.Kill()
 
 			type event struct {
@@ -58,11 +59,11 @@ func TestFaultLanesOpenAndResolveAgentEvents(t *testing.T) {
 			}
 			events := func(kind string) []event {
 				var out []event
-				c.call("GET", "/api/v1/health-events?nodeId="+enrolled.Node.ID+"&type=agent.meter."+kind+"&limit=50", owner, nil).Data(t, &out)
+				c.Call("GET", "/api/v1/health-events?nodeId="+enrolled.Node.ID+"&type=agent.meter."+kind+"&limit=50", owner, nil).Data(t, &out)
 				return out
 			}
 			var raised event
-			eventually(t, 60*time.Second, "a resolved agent.meter."+lane.fault+" event", func() bool {
+			harness.Eventually(t, 60*time.Second, "a resolved agent.meter."+lane.fault+" event", func() bool {
 				for _, e := range events(lane.fault) {
 					if e.Type == "agent.meter."+lane.fault {
 						raised = e
@@ -82,7 +83,7 @@ func TestFaultLanesOpenAndResolveAgentEvents(t *testing.T) {
 			// degraded on a loaded machine: JACK xrun warnings stay open until
 			// an operator acknowledges them.)
 			var open []event
-			c.call("GET", "/api/v1/health-events?nodeId="+enrolled.Node.ID+"&status=open&type=agent.meter."+lane.fault, owner, nil).Data(t, &open)
+			c.Call("GET", "/api/v1/health-events?nodeId="+enrolled.Node.ID+"&status=open&type=agent.meter."+lane.fault, owner, nil).Data(t, &open)
 			if len(open) != 0 {
 				t.Fatalf("open %s events after recovery: %+v", lane.fault, open)
 			}

@@ -1,8 +1,10 @@
 package e2e
 
 import (
+	"github.com/rakkr/rakkr/test/harness"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,11 +38,11 @@ func TestFleetEnrollRunOfflineRevoke(t *testing.T) {
 	j := env.StartJACK(2)
 	env.AddJACKFileDevice(j, "rtmic", alsa.ToRawF32(t, wav))
 
-	c := startController(t, "RAKKR_DEV=true", "RAKKR_DATA_DIR="+t.TempDir(), "RAKKR_ADMIN_EMAIL=owner@example.org",
+	c := harness.StartController(t, "RAKKR_DEV=true", "RAKKR_DATA_DIR="+t.TempDir(), "RAKKR_ADMIN_EMAIL=owner@example.org",
 		"RAKKR_NODE_OFFLINE_AFTER=4s")
-	owner := c.login("owner@example.org", c.GeneratedPassword())
+	owner := c.Login("owner@example.org", c.GeneratedPassword())
 
-	r := c.call("POST", "/api/v1/nodes/enroll", owner, map[string]any{"alias": "chamber-1", "site": "city-hall"})
+	r := c.Call("POST", "/api/v1/nodes/enroll", owner, map[string]any{"alias": "chamber-1", "site": "city-hall"})
 	if r.Status != 201 {
 		t.Fatalf("enroll: %d %s", r.Status, r.Body)
 	}
@@ -55,7 +57,7 @@ func TestFleetEnrollRunOfflineRevoke(t *testing.T) {
 
 	dataDir := filepath.Join(t.TempDir(), "agent")
 	agentEnv := []string{"RAKKR_AGENT_DATA_DIR=" + dataDir, "RAKKR_AUDIO_SOURCE=portaudio:rtmic", "RAKKR_HEARTBEAT_INTERVAL=1s"}
-	enroll := startAgent(t, agentEnv, "enroll", "--controller", c.URL, "--token", enrolled.BootstrapToken)
+	enroll := harness.StartAgent(t, agentEnv, "enroll", "--controller", c.URL, "--token", enrolled.BootstrapToken)
 	if code := enroll.Wait(t, 30*time.Second); code != 0 {
 		t.Fatalf("rakkr-agent enroll: exit %d\n%s", code, enroll.Output())
 	}
@@ -64,20 +66,20 @@ func TestFleetEnrollRunOfflineRevoke(t *testing.T) {
 		t.Fatalf("credential file: %v %v", err, st)
 	}
 	// The token is single use.
-	again := startAgent(t, []string{"RAKKR_AGENT_DATA_DIR=" + t.TempDir()}, "enroll", "--controller", c.URL, "--token", enrolled.BootstrapToken)
+	again := harness.StartAgent(t, []string{"RAKKR_AGENT_DATA_DIR=" + t.TempDir()}, "enroll", "--controller", c.URL, "--token", enrolled.BootstrapToken)
 	if code := again.Wait(t, 30*time.Second); code == 0 {
 		t.Fatalf("a used bootstrap token enrolled again:\n%s", again.Output())
 	}
 
-	agent := startAgent(t, agentEnv, "run")
+	agent := harness.StartAgent(t, agentEnv, "run")
 	var node nodeView
 	defer func() {
 		if t.Failed() {
 			t.Logf("last node view: %+v\nagent output:\n%s\njackd:\n%s", node, agent.Output(), j.Logs())
 		}
 	}()
-	eventually(t, 60*time.Second, "the node to come online (or degraded by xruns) with the rtmic interface", func() bool {
-		r := c.call("GET", "/api/v1/nodes/"+enrolled.Node.ID, owner, nil)
+	harness.Eventually(t, 60*time.Second, "the node to come online (or degraded by xruns) with the rtmic interface", func() bool {
+		r := c.Call("GET", "/api/v1/nodes/"+enrolled.Node.ID, owner, nil)
 		if r.Status != 200 {
 			return false
 		}
@@ -94,17 +96,17 @@ func TestFleetEnrollRunOfflineRevoke(t *testing.T) {
 	checkLiveMeters(t, c, owner, enrolled.Node.ID, node)
 
 	agent.Kill()
-	eventually(t, 20*time.Second, "the node to go offline after the agent was killed", func() bool {
-		r := c.call("GET", "/api/v1/nodes/"+enrolled.Node.ID, owner, nil)
+	harness.Eventually(t, 20*time.Second, "the node to go offline after the agent was killed", func() bool {
+		r := c.Call("GET", "/api/v1/nodes/"+enrolled.Node.ID, owner, nil)
 		r.Data(t, &node)
 		return node.Status == "offline"
 	})
 
-	if r := c.call("POST", "/api/v1/nodes/"+enrolled.Node.ID+"/credentials/revoke", owner, map[string]any{}); r.Status != 200 {
+	if r := c.Call("POST", "/api/v1/nodes/"+enrolled.Node.ID+"/credentials/revoke", owner, map[string]any{}); r.Status != 200 {
 		t.Fatalf("revoke: %d %s", r.Status, r.Body)
 	}
-	refused := startAgent(t, agentEnv, "run")
-	if code := refused.Wait(t, 30*time.Second); code != 3 || !contains(refused.Output(), "re-enroll") {
+	refused := harness.StartAgent(t, agentEnv, "run")
+	if code := refused.Wait(t, 30*time.Second); code != 3 || !strings.Contains(refused.Output(), "re-enroll") {
 		t.Fatalf("agent with a revoked credential: exit %d\n%s", code, refused.Output())
 	}
 }

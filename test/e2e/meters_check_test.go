@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"encoding/json"
+	"github.com/rakkr/rakkr/test/harness"
 	"math"
 	"net/http"
 	"sort"
@@ -32,7 +33,7 @@ type wsMessage struct {
 // checkLiveMeters subscribes to meters:<node> on the console WebSocket and
 // checks that live frames arrive at about 10 per second, carry the
 // controller's interface id, and read the −20 dBFS input within 0.5 dB.
-func checkLiveMeters(t *testing.T, c *controller, token, nodeID string, node nodeView) {
+func checkLiveMeters(t *testing.T, c *harness.Controller, token, nodeID string, node nodeView) {
 	t.Helper()
 	var ifaceID string
 	for _, i := range node.Interfaces {
@@ -114,7 +115,7 @@ func checkLiveMeters(t *testing.T, c *controller, token, nodeID string, node nod
 	if rate < 5 || rate > 20 {
 		t.Errorf("meter frames arrive at %.1f/s, want about 10/s", rate)
 	}
-	r := c.call("GET", "/api/v1/nodes/"+nodeID+"/meters", token, nil)
+	r := c.Call("GET", "/api/v1/nodes/"+nodeID+"/meters", token, nil)
 	var latest struct {
 		Frames []struct {
 			InterfaceID string `json:"interfaceId"`

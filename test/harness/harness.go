@@ -1,6 +1,6 @@
-// Package e2e starts the real rakkr binary against real SQLite and Postgres
-// databases and drives it over HTTP on loopback, as an operator would.
-package e2e
+// Package harness starts the real rakkr and rakkr-agent binaries for
+// end-to-end and browser tests and talks to them over HTTP on loopback.
+package harness
 
 import (
 	"bufio"
@@ -15,7 +15,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -27,9 +26,9 @@ var (
 	buildErr  error
 )
 
-// binaries returns the directory holding rakkr and rakkr-agent: the one
+// Binaries returns the directory holding rakkr and rakkr-agent: the one
 // make test built (RAKKR_TEST_BIN_DIR) or a fresh build.
-func binaries(t *testing.T) string {
+func Binaries(t *testing.T) string {
 	t.Helper()
 	if d := os.Getenv("RAKKR_TEST_BIN_DIR"); d != "" {
 		return d
@@ -40,7 +39,7 @@ func binaries(t *testing.T) string {
 			return
 		}
 		for _, cmd := range []string{"rakkr", "rakkr-agent"} {
-			out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, cmd), "../../cmd/"+cmd).CombinedOutput()
+			out, err := exec.Command("go", "build", "-o", filepath.Join(binDir, cmd), "github.com/rakkr/rakkr/cmd/"+cmd).CombinedOutput()
 			if err != nil {
 				buildErr = fmt.Errorf("build %s: %v\n%s", cmd, err, out)
 				return
@@ -53,7 +52,7 @@ func binaries(t *testing.T) string {
 	return binDir
 }
 
-func freePort(t *testing.T) string {
+func FreePort(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -63,8 +62,8 @@ func freePort(t *testing.T) string {
 	return l.Addr().String()
 }
 
-// controller is a running rakkr serve process.
-type controller struct {
+// Controller is a running rakkr serve process.
+type Controller struct {
 	t       *testing.T
 	URL     string
 	cmd     *exec.Cmd
@@ -75,13 +74,13 @@ type controller struct {
 	exited  chan struct{}
 }
 
-// startController runs `rakkr serve` with env (RAKKR_* assignments) on a free
+// StartController runs `rakkr serve` with env (RAKKR_* assignments) on a free
 // loopback port and waits until /healthz answers.
-func startController(t *testing.T, env ...string) *controller {
+func StartController(t *testing.T, env ...string) *Controller {
 	t.Helper()
-	addr := freePort(t)
-	c := &controller{t: t, URL: "http://" + addr, env: env}
-	c.cmd = exec.Command(filepath.Join(binaries(t), "rakkr"), "serve")
+	addr := FreePort(t)
+	c := &Controller{t: t, URL: "http://" + addr, env: env}
+	c.cmd = exec.Command(filepath.Join(Binaries(t), "rakkr"), "serve")
 	c.cmd.Env = append(os.Environ(), append([]string{"RAKKR_LISTEN=" + addr, "RAKKR_LOG_LEVEL=warn"}, env...)...)
 	out, _ := c.cmd.StdoutPipe()
 	c.cmd.Stderr = &lockedWriter{mu: &c.mu, w: &c.stdout}
@@ -121,7 +120,7 @@ func startController(t *testing.T, env ...string) *controller {
 }
 
 // Stop ends the process (SIGTERM, then SIGKILL after 10 s).
-func (c *controller) Stop() {
+func (c *Controller) Stop() {
 	if c.cmd.Process == nil {
 		return
 	}
@@ -140,7 +139,7 @@ func (c *controller) Stop() {
 }
 
 // Output returns what the process printed so far.
-func (c *controller) Output() string {
+func (c *Controller) Output() string {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.stdout.String()
@@ -160,7 +159,7 @@ func (l *lockedWriter) Write(p []byte) (int, error) {
 var generatedPassword = regexp.MustCompile(`generated password: (\S+)`)
 
 // GeneratedPassword returns the owner password printed on first start.
-func (c *controller) GeneratedPassword() string {
+func (c *Controller) GeneratedPassword() string {
 	m := generatedPassword.FindStringSubmatch(c.Output())
 	if m == nil {
 		c.t.Fatalf("no generated password printed:\n%s", c.Output())
@@ -168,15 +167,15 @@ func (c *controller) GeneratedPassword() string {
 	return m[1]
 }
 
-// response is a decoded API response.
-type response struct {
+// Response is a decoded API response.
+type Response struct {
 	Status int
 	Body   []byte
 	Header http.Header
 }
 
 // JSON decodes the body into v.
-func (r response) JSON(t *testing.T, v any) {
+func (r Response) JSON(t *testing.T, v any) {
 	t.Helper()
 	if err := json.Unmarshal(r.Body, v); err != nil {
 		t.Fatalf("decode %s: %v", r.Body, err)
@@ -184,7 +183,7 @@ func (r response) JSON(t *testing.T, v any) {
 }
 
 // Data decodes {"data": …} into v.
-func (r response) Data(t *testing.T, v any) {
+func (r Response) Data(t *testing.T, v any) {
 	t.Helper()
 	var env struct {
 		Data json.RawMessage `json:"data"`
@@ -195,8 +194,8 @@ func (r response) Data(t *testing.T, v any) {
 	}
 }
 
-// ErrorCode returns error.code and error.message.
-func (r response) Error(t *testing.T) (string, string) {
+// Error returns error.code and error.message.
+func (r Response) Error(t *testing.T) (string, string) {
 	t.Helper()
 	var env struct {
 		Error struct{ Code, Message string } `json:"error"`
@@ -205,8 +204,8 @@ func (r response) Error(t *testing.T) (string, string) {
 	return env.Error.Code, env.Error.Message
 }
 
-// call makes a JSON request with an optional bearer token.
-func (c *controller) call(method, path, token string, body any) response {
+// Call makes a JSON request with an optional bearer token.
+func (c *Controller) Call(method, path, token string, body any) Response {
 	c.t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -228,13 +227,13 @@ func (c *controller) call(method, path, token string, body any) response {
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
-	return response{Status: resp.StatusCode, Body: b, Header: resp.Header}
+	return Response{Status: resp.StatusCode, Body: b, Header: resp.Header}
 }
 
-// login returns a session token.
-func (c *controller) login(email, password string) string {
+// Login returns a session token.
+func (c *Controller) Login(email, password string) string {
 	c.t.Helper()
-	r := c.call("POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": password})
+	r := c.Call("POST", "/api/v1/auth/login", "", map[string]string{"email": email, "password": password})
 	if r.Status != 200 {
 		c.t.Fatalf("login %s: %d %s", email, r.Status, r.Body)
 	}
@@ -243,10 +242,10 @@ func (c *controller) login(email, password string) string {
 	return d.Token
 }
 
-// runRakkr runs a one-shot rakkr subcommand and returns its output and exit code.
-func runRakkr(t *testing.T, env []string, args ...string) (string, int) {
+// RunRakkr runs a one-shot rakkr subcommand and returns its output and exit code.
+func RunRakkr(t *testing.T, env []string, args ...string) (string, int) {
 	t.Helper()
-	cmd := exec.Command(filepath.Join(binaries(t), "rakkr"), args...)
+	cmd := exec.Command(filepath.Join(Binaries(t), "rakkr"), args...)
 	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
 	code := 0
@@ -257,5 +256,3 @@ func runRakkr(t *testing.T, env []string, args ...string) (string, int) {
 	}
 	return string(out), code
 }
-
-func contains(s, sub string) bool { return strings.Contains(s, sub) }

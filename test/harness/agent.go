@@ -1,4 +1,4 @@
-package e2e
+package harness
 
 import (
 	"bytes"
@@ -10,8 +10,8 @@ import (
 	"time"
 )
 
-// agentProc is a running rakkr-agent.
-type agentProc struct {
+// Agent is a running rakkr-agent.
+type Agent struct {
 	cmd    *exec.Cmd
 	mu     sync.Mutex
 	out    bytes.Buffer
@@ -19,12 +19,12 @@ type agentProc struct {
 	code   int
 }
 
-// startAgent runs `rakkr-agent args…` with the test's environment (HOME
+// StartAgent runs `rakkr-agent args…` with the test's environment (HOME
 // points at the ALSA configuration the test wrote).
-func startAgent(t *testing.T, env []string, args ...string) *agentProc {
+func StartAgent(t *testing.T, env []string, args ...string) *Agent {
 	t.Helper()
-	a := &agentProc{exited: make(chan struct{})}
-	a.cmd = exec.Command(filepath.Join(binaries(t), "rakkr-agent"), args...)
+	a := &Agent{exited: make(chan struct{})}
+	a.cmd = exec.Command(filepath.Join(Binaries(t), "rakkr-agent"), args...)
 	a.cmd.Env = append(os.Environ(), env...)
 	w := &lockedWriter{mu: &a.mu, w: &a.out}
 	a.cmd.Stdout, a.cmd.Stderr = w, w
@@ -43,7 +43,7 @@ func startAgent(t *testing.T, env []string, args ...string) *agentProc {
 }
 
 // Kill ends the agent at once (SIGKILL), as a crash or power loss would.
-func (a *agentProc) Kill() {
+func (a *Agent) Kill() {
 	select {
 	case <-a.exited:
 	default:
@@ -53,7 +53,7 @@ func (a *agentProc) Kill() {
 }
 
 // Wait waits for the agent to exit and returns its status.
-func (a *agentProc) Wait(t *testing.T, d time.Duration) int {
+func (a *Agent) Wait(t *testing.T, d time.Duration) int {
 	t.Helper()
 	select {
 	case <-a.exited:
@@ -65,14 +65,14 @@ func (a *agentProc) Wait(t *testing.T, d time.Duration) int {
 }
 
 // Output returns what the agent printed.
-func (a *agentProc) Output() string {
+func (a *Agent) Output() string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.out.String()
 }
 
-// eventually polls fn until it returns true or the time is up.
-func eventually(t *testing.T, d time.Duration, what string, fn func() bool) {
+// Eventually polls fn until it returns true or the time is up.
+func Eventually(t *testing.T, d time.Duration, what string, fn func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(d)
 	for time.Now().Before(deadline) {
