@@ -8,8 +8,9 @@ mode="${1:-test}"
 
 need=()
 have() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"; }
-# gcc + portaudio19-dev: the agent's cgo PortAudio capture; python3: port picking.
-pkgs=(ca-certificates gcc pkg-config portaudio19-dev python3)
+# gcc + portaudio19-dev: the agent's cgo PortAudio capture; python3: port picking;
+# lame: the agent's MP3 encoder.
+pkgs=(ca-certificates gcc pkg-config portaudio19-dev python3 lame)
 if [[ "$mode" == "test" ]]; then
   # postgresql: throwaway test cluster; sox/espeak-ng: audio fixtures;
   # jackd2 + libasound2-plugins: the real-time ALSA test device through JACK;
