@@ -61,6 +61,10 @@ type Lane struct {
 	Events EventSink
 	// XrunInterval rate-limits xrun events (default 10 s).
 	XrunInterval time.Duration
+	// XrunQuiet is how long capture must run without an xrun before an
+	// "agent.meter.xrun_recovered" event resolves the xrun warning
+	// (default 60 s): one overrun must not leave a node degraded for good.
+	XrunQuiet time.Duration
 	// Logger receives failures (default slog.Default()).
 	Logger *slog.Logger
 }
@@ -73,6 +77,9 @@ type laneState struct {
 	buf      []float32
 	at       time.Time
 	lastXrun time.Time
+	// xrunSeen is the last overrun while an xrun warning is open (zero
+	// when none is).
+	xrunSeen time.Time
 }
 
 // Run meters until ctx ends or the hub stops, and returns ctx's error (nil
@@ -86,6 +93,9 @@ func (l *Lane) Run(ctx context.Context) error {
 	}
 	if l.XrunInterval <= 0 {
 		l.XrunInterval = 10 * time.Second
+	}
+	if l.XrunQuiet <= 0 {
+		l.XrunQuiet = time.Minute
 	}
 	if l.Logger == nil {
 		l.Logger = slog.Default()
@@ -119,10 +129,16 @@ func (l *Lane) handle(st *laneState, m capture.Message) error {
 	}
 	switch m.Kind {
 	case capture.KindBlock:
+		if !st.xrunSeen.IsZero() && time.Since(st.xrunSeen) >= l.XrunQuiet {
+			st.xrunSeen = time.Time{}
+			l.event(agentapi.HealthEvent{Type: EventXrun + "_recovered", Severity: agentapi.SeverityInfo, Resolves: EventXrun,
+				Details: map[string]any{"quietSeconds": l.XrunQuiet.Seconds()}})
+		}
 		return l.block(st, m)
 	case capture.KindXrun:
 		st.buf = st.buf[:0]
 		now := time.Now()
+		st.xrunSeen = now
 		if st.lastXrun.IsZero() || now.Sub(st.lastXrun) >= l.XrunInterval {
 			st.lastXrun = now
 			l.event(agentapi.HealthEvent{Type: EventXrun, Severity: agentapi.SeverityWarning, Details: map[string]any{"error": errText(m.Err)}})

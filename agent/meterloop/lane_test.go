@@ -54,6 +54,7 @@ type scripted struct {
 	format            pcm.Format
 	blocks, xrunEvery int
 	failAfter         int
+	xrunsUntil        int // no xruns after this many blocks (0: always)
 	closed            atomic.Bool
 }
 
@@ -72,7 +73,7 @@ func (s *scripted) Read(ctx context.Context) (ports.AudioBlock, error) {
 	if s.failAfter > 0 && s.blocks > s.failAfter {
 		return ports.AudioBlock{}, ports.DeviceUnavailable("scripted", errors.New("unplugged"))
 	}
-	if s.xrunEvery > 0 && s.blocks%s.xrunEvery == 0 {
+	if s.xrunEvery > 0 && s.blocks%s.xrunEvery == 0 && (s.xrunsUntil == 0 || s.blocks <= s.xrunsUntil) {
 		return ports.AudioBlock{}, &ports.XrunError{LostFrames: 10}
 	}
 	n := s.format.FramesIn(20 * time.Millisecond)
@@ -87,26 +88,31 @@ func (s *scripted) Close() error { s.closed.Store(true); return nil }
 
 // opener hands out scripted sources; the first fails after 10 blocks.
 type opener struct {
-	opens     atomic.Int64
-	xrunEvery int
+	opens      atomic.Int64
+	xrunEvery  int
+	xrunsUntil int
+	noFailure  bool
 }
 
 func (o *opener) OpenAudio(ctx context.Context, _ ports.AudioRequest) (ports.AudioSource, error) {
 	n := o.opens.Add(1)
-	s := &scripted{format: pcm.Format{SampleRate: 8000, Channels: 2}, xrunEvery: o.xrunEvery}
-	if n == 1 {
+	s := &scripted{format: pcm.Format{SampleRate: 8000, Channels: 2}, xrunEvery: o.xrunEvery, xrunsUntil: o.xrunsUntil}
+	if n == 1 && !o.noFailure {
 		s.failAfter = 10
 	}
 	return s, nil
 }
 
-func run(t *testing.T, o *opener, d time.Duration) (*events, *frames) {
+func run(t *testing.T, o *opener, d time.Duration, tune ...func(*meterloop.Lane)) (*events, *frames) {
 	t.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
 	hub := capture.NewHub(o, capture.Config{MinBackoff: 100 * time.Millisecond, Logger: quiet})
 	ev, fr := &events{}, &frames{}
 	lane := &meterloop.Lane{Hub: hub, SystemRef: "test:1", NodeID: "n", InterfaceID: func() string { return "if-1" },
 		Frames: fr, Events: ev, XrunInterval: 10 * time.Second, Logger: quiet}
+	for _, f := range tune {
+		f(lane)
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
 	var wg sync.WaitGroup
@@ -139,6 +145,27 @@ func TestLaneXrunRateLimited(t *testing.T) {
 	ev, _ := run(t, &opener{xrunEvery: 5}, 1500*time.Millisecond)
 	if n := ev.count(meterloop.EventXrun); n != 1 {
 		t.Fatalf("%d xrun events within 10 s; want 1", n)
+	}
+}
+
+func TestLaneXrunResolvesAfterAQuietSpell(t *testing.T) {
+	ev, _ := run(t, &opener{xrunEvery: 3, xrunsUntil: 9, noFailure: true}, 1500*time.Millisecond,
+		func(l *meterloop.Lane) { l.XrunQuiet = 400 * time.Millisecond })
+	if ev.count(meterloop.EventXrun) != 1 || ev.count(meterloop.EventXrun+"_recovered") != 1 {
+		t.Fatalf("events %+v", ev.all)
+	}
+	for _, e := range ev.all {
+		if e.Type == meterloop.EventXrun+"_recovered" && (e.Resolves != meterloop.EventXrun || e.Severity != agentapi.SeverityInfo) {
+			t.Fatalf("recovery %+v", e)
+		}
+	}
+}
+
+func TestLaneXrunStaysOpenWhileOverrunsGoOn(t *testing.T) {
+	ev, _ := run(t, &opener{xrunEvery: 5, noFailure: true}, 1200*time.Millisecond,
+		func(l *meterloop.Lane) { l.XrunQuiet = 400 * time.Millisecond })
+	if ev.count(meterloop.EventXrun+"_recovered") != 0 {
+		t.Fatalf("xrun resolved while overruns continued: %+v", ev.all)
 	}
 }
 

@@ -106,9 +106,9 @@ func (s *Service) Ingest(ctx context.Context, nodeID string, batch []agentapi.He
 	return res, nil
 }
 
-// fromAgent builds the stored event. A recovery is an info row stored
-// already resolved by the node: it needs no action and must not sit in the
-// open list.
+// fromAgent builds the stored event. A recovery, like any other info
+// event (agent.started …), is stored already resolved by the node: it needs
+// no action and must not sit in the open list or degrade the node.
 func fromAgent(nodeID string, in agentapi.HealthEvent, now time.Time) health.Event {
 	sev := health.Severity(in.Severity)
 	details := map[string]any{}
@@ -120,7 +120,7 @@ func fromAgent(nodeID string, in agentapi.HealthEvent, now time.Time) health.Eve
 	}
 	ev := health.Event{ID: in.ID, Type: in.Type, Severity: sev, Status: health.StatusOpen, NodeID: nodeID,
 		RecordingID: in.RecordingID, InterfaceID: in.InterfaceID, OpenedAt: health.DBTime(in.OpenedAt), Details: details}
-	if recovery {
+	if recovery || sev == health.SeverityInfo {
 		_ = ev.Resolve(health.NodeActor(nodeID), "", now)
 	}
 	return ev

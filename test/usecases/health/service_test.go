@@ -124,6 +124,28 @@ func TestIngestRecoveryResolvesTheAnsweredFault(t *testing.T) {
 	})
 }
 
+// TestIngestStoresInfoEventsResolved: an info event such as agent.started
+// needs no action, so it never counts as open.
+func TestIngestStoresInfoEventsResolved(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, c dbtest.Case) {
+		f := newFixture(t, c)
+		ctx := context.Background()
+		started := agentEvent("agent.started", "", 0)
+		started.Severity = agentapi.SeverityInfo
+		if _, err := f.svc.Ingest(ctx, "n1", []agentapi.HealthEvent{started}); err != nil {
+			t.Fatal(err)
+		}
+		got, _ := f.svc.Get(ctx, started.ID)
+		if got.Status != health.StatusResolved || got.ResolvedBy != "node:n1" {
+			t.Errorf("info event stored as %+v", got)
+		}
+		counts, _ := f.store.OpenCounts(ctx, []string{"n1"})
+		if counts["n1"] != (ports.HealthCounts{}) {
+			t.Errorf("open counts %+v", counts)
+		}
+	})
+}
+
 // TestIngestRecoveryIsScopedToNodeAndInterface: a recovery on another node
 // or interface resolves nothing; with nothing open it only stores itself;
 // the system mapping resolves disk_pressure.
