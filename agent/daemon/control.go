@@ -79,7 +79,8 @@ func (d *Daemon) round(ctx context.Context, st *controlState, rt agentapi.Runtim
 		st.reconciled = true
 		d.cfg.Logger.Info("inventory reconciled", "interfaces", len(ids))
 	}
-	res, err := d.cfg.Client.Heartbeat(ctx, agentapi.Heartbeat{Runtime: rt, SentAt: time.Now().UTC()})
+	capturing := d.cfg.Capturing != nil && d.cfg.Capturing()
+	res, err := d.cfg.Client.Heartbeat(ctx, agentapi.Heartbeat{Runtime: rt, Capturing: capturing, SentAt: time.Now().UTC()})
 	if err != nil {
 		return err
 	}

@@ -41,6 +41,9 @@ type Config struct {
 	Notifier Notifier
 	// OnConfig is called with each newly fetched configuration.
 	OnConfig func(agentapi.NodeConfig)
+	// Capturing, when set, tells whether a recording captures (the
+	// heartbeat's Capturing flag).
+	Capturing func() bool
 	// ShutdownFlush bounds the final health log sync at shutdown (2 s).
 	ShutdownFlush time.Duration
 	// Logger receives the daemon's log (default slog.Default()).

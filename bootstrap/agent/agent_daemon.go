@@ -18,6 +18,7 @@ import (
 	"github.com/rakkr/rakkr/agent/inventory"
 	"github.com/rakkr/rakkr/agent/meterloop"
 	"github.com/rakkr/rakkr/agent/sysinfo"
+	"github.com/rakkr/rakkr/bootstrap/settings"
 	"github.com/rakkr/rakkr/ports"
 	"github.com/rakkr/rakkr/ports/agentapi"
 )
@@ -145,16 +146,32 @@ func RunDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) int
 		labels = append(labels, c.Label)
 	}
 	collector := sysinfo.Collector{AgentVersion: AgentVersion, DataDir: *f.dataDir, AudioBackends: backends(audio.inv)}
-	d := daemon.New(daemon.Config{
+	minFree, err := settings.ParseSize(*f.minFree)
+	if err != nil {
+		return fail("RAKKR_RECORDING_MIN_FREE: %v", err)
+	}
+	var d *daemon.Daemon
+	capacity := func() int { return max(1, d.NodeConfig().MaxConcurrentRecordings) }
+	js, err := setupJobs(*f.dataDir, client, hlog, hub, audio.iface.SystemRef, capacity, minFree, logger)
+	if err != nil {
+		return fail("%v", err)
+	}
+	d = daemon.New(daemon.Config{
 		Client: client, NodeID: cred.NodeID, Log: hlog, Inventory: inventory.ToAgentAPI(audio.inv),
 		Lanes:   []*meterloop.Lane{{Hub: hub, SystemRef: audio.iface.SystemRef, Labels: labels, Logger: logger}},
 		Runtime: collector.Collect, HeartbeatInterval: interval, Notifier: daemon.NotifierFromEnv(), Logger: logger,
+		Capturing: js.runner.Capturing,
 		OnConfig: func(c agentapi.NodeConfig) {
 			logger.Info("node configuration", "version", c.ConfigVersion, "audioSource", c.AudioSource)
 		},
 	})
 	logger.Info("agent started", "node", cred.NodeID, "controller", client.BaseURL(), "source", audio.iface.SystemRef, "dataDir", *f.dataDir)
-	if err := d.Run(ctx); err != nil {
+	jobsCtx, stopJobs := context.WithCancel(ctx)
+	waitJobs := js.start(jobsCtx)
+	err = d.Run(ctx)
+	stopJobs()
+	waitJobs() // captures end as interrupted (recovered at the next start) before the hub stops
+	if err != nil {
 		if errors.Is(err, ports.ErrNodeUnauthorized) {
 			fmt.Fprintf(stderr, "rakkr-agent run: %v\n", ports.ErrNodeUnauthorized)
 			return agentExitCredentialRefused

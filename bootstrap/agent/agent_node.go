@@ -26,13 +26,14 @@ import (
 var AgentNodeSettings = []settings.Setting{
 	{Env: "RAKKR_CONTROLLER_URL", Flag: "controller", Help: "controller base URL (https://…; http:// only to loopback unless insecure is allowed); run: overrides the credential's"},
 	{Env: "RAKKR_BOOTSTRAP_TOKEN", Flag: "token", Help: "enroll: the one-time bootstrap token", Secret: true},
-	{Env: "RAKKR_AGENT_DATA_DIR", Flag: "data-dir", Default: "/var/lib/rakkr-agent (./data/agent when not root)", Help: "the agent's state: credential.json, health event log"},
+	{Env: "RAKKR_AGENT_DATA_DIR", Flag: "data-dir", Default: "/var/lib/rakkr-agent (./data/agent when not root)", Help: "the agent's state: credential.json, health event log, job state (state.db), recording cache (recordings/)"},
 	{Env: "RAKKR_ALLOW_INSECURE_CONTROLLER", Flag: "allow-insecure-controller", Default: "false", Help: "allow plain http:// to a non-loopback controller"},
 	{Env: "RAKKR_CONTROLLER_CA", Flag: "controller-ca", Help: "PEM CA bundle trusted for the controller in addition to the system roots"},
 	{Env: "RAKKR_NODE_ID", Flag: "node-id", Help: "run: node id (overrides the credential's; with RAKKR_NODE_TOKEN and RAKKR_CONTROLLER_URL no credential file is needed)"},
 	{Env: "RAKKR_NODE_TOKEN", Flag: "node-token", Help: "run: node token (overrides the credential's)", Secret: true},
 	{Env: AudioSourceSetting.Env, Flag: AudioSourceSetting.Flag, Default: "portaudio:default", Help: AudioSourceSetting.Help},
 	{Env: "RAKKR_HEARTBEAT_INTERVAL", Flag: "heartbeat-interval", Default: "5s", Help: "run: heartbeat period"},
+	{Env: "RAKKR_RECORDING_MIN_FREE", Flag: "recording-min-free", Default: "256MiB", Help: "run: free disk space kept under the recording cache; a recording does not start, or ends as disk_full, below it"},
 }
 
 // Exit code of `rakkr-agent run` when the controller refuses the node
@@ -44,6 +45,7 @@ type nodeFlags struct {
 	fs                                   *flag.FlagSet
 	controller, token, dataDir, ca       *string
 	nodeID, nodeToken, source, heartbeat *string
+	minFree                              *string
 	insecure                             *bool
 }
 
@@ -74,7 +76,7 @@ func parseNodeFlags(name string, args []string, stderr io.Writer) (nodeFlags, in
 	insecure, _ := strconv.ParseBool(env("RAKKR_ALLOW_INSECURE_CONTROLLER", "false"))
 	f := nodeFlags{fs: fs, controller: s(0, ""), token: s(1, ""), dataDir: s(2, defaultAgentDataDir()),
 		insecure: fs.Bool(AgentNodeSettings[3].Flag, insecure, AgentNodeSettings[3].Help+" (env RAKKR_ALLOW_INSECURE_CONTROLLER)"),
-		ca:       s(4, ""), nodeID: s(5, ""), nodeToken: s(6, ""), source: s(7, ""), heartbeat: s(8, "5s")}
+		ca:       s(4, ""), nodeID: s(5, ""), nodeToken: s(6, ""), source: s(7, ""), heartbeat: s(8, "5s"), minFree: s(9, "256MiB")}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return f, agentExitOK

@@ -102,7 +102,7 @@ const (
 	ReasonDurationReached       = "duration_reached"
 	ReasonVerificationFailed    = "verification_failed"
 	ReasonNoAudioSecured        = "no_audio_secured"
-	ReasonRecoveredAfterRestart = "recovered_after_restart"
+	ReasonAgentRestarted        = "agent_restarted"
 )
 
 // Sentinel errors.
