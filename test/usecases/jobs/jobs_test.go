@@ -206,10 +206,12 @@ func TestACrashedCaptureIsRecoveredAtTheNextStart(t *testing.T) {
 	b := startAgent(t, fc, hub, dir)
 	eventually(t, "report after restart", 20*time.Second, func() bool { return len(reports(fc, "job_2")) == 1 })
 	r := reports(fc, "job_2")[0]
-	if r.Status != "failed" || r.Reason != jobs.ReasonAgentRestarted || r.ChunkTotal != 2 {
+	// On a slow machine more than one chunk may close before the stop:
+	// what matters is that the last one is the recovered partial.
+	if r.Status != "failed" || r.Reason != jobs.ReasonAgentRestarted || r.ChunkTotal < 2 {
 		t.Fatalf("report %+v", r)
 	}
-	if n := frames(t, stored(fc, "rec_job_2", 1)); n <= 0 || n >= 48000 {
+	if n := frames(t, stored(fc, "rec_job_2", r.ChunkTotal-1)); n <= 0 || n >= 48000 {
 		t.Fatalf("recovered partial chunk has %d frames", n)
 	}
 	if !b.events.has(jobs.EventRecoveredAfterRestart) {
