@@ -57,7 +57,10 @@ func (s *Server) OpenAPI() map[string]any {
 			op["x-rakkr-node-route"] = true
 			op["x-rakkr-permission"] = string(r.Permission)
 		}
-		if r.Request != nil {
+		if r.StreamBody {
+			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
+				"application/octet-stream": map[string]any{"schema": map[string]any{"type": "string", "format": "binary"}}}}
+		} else if r.Request != nil {
 			op["requestBody"] = map[string]any{"required": true, "content": map[string]any{
 				"application/json": map[string]any{"schema": schemaRef(reflect.TypeOf(r.Request), schemas)}}}
 		}

@@ -56,6 +56,10 @@ type Route struct {
 	Status int
 	// Raw marks routes whose response is not the JSON envelope (files, metrics).
 	Raw bool
+	// StreamBody marks routes whose handler streams a binary request body
+	// (chunk uploads) and enforces its own limit; the edge's body cap does
+	// not apply and the OpenAPI body is application/octet-stream.
+	StreamBody bool
 }
 
 // Module is a group of routes contributed by one area of the API.

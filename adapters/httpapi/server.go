@@ -82,7 +82,7 @@ func (s *Server) add(r Route) {
 }
 
 func (s *Server) limitFor(r Route) int64 {
-	if r.Raw && (r.Method == http.MethodPut || r.Method == http.MethodPost) {
+	if r.StreamBody || r.Raw && (r.Method == http.MethodPut || r.Method == http.MethodPost) {
 		return 1 << 42 // uploads stream to disk and enforce their own limits
 	}
 	return s.opts.MaxBodyBytes
