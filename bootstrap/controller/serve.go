@@ -25,6 +25,7 @@ import (
 	healthapp "github.com/rakkr/rakkr/application/health"
 	"github.com/rakkr/rakkr/application/identity"
 	"github.com/rakkr/rakkr/application/meters"
+	"github.com/rakkr/rakkr/application/recordings"
 	"github.com/rakkr/rakkr/bootstrap/settings"
 	"github.com/rakkr/rakkr/domain/audit"
 	"github.com/rakkr/rakkr/frontend"
@@ -158,6 +159,11 @@ func New(ctx context.Context, v settings.Values, log *slog.Logger) (*Controller,
 	hub := ws.NewHub(ws.Config{Meters: meterSvc, Authenticator: idSvc, Authorizer: authz, Observer: meterObs,
 		Log: log, AllowedOrigins: splitList(v["RAKKR_CORS_ORIGINS"])})
 	c.stop = append(c.stop, hub.Close)
+	recMods, err := newRecordings(db, v, recorder, healthStore, authz, fleetSvc, hub, metrics, clock, startedAt)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
 
 	server, err := httpapi.New(httpapi.Deps{
 		Log: log, Authenticator: idSvc, NodeAuthenticator: fleetSvc, Authorizer: authz, Audit: recorder,
@@ -165,7 +171,7 @@ func New(ctx context.Context, v settings.Values, log *slog.Logger) (*Controller,
 	}, httpapi.Options{
 		MaxBodyBytes: maxBody, CORSOrigins: splitList(v["RAKKR_CORS_ORIGINS"]),
 		TrustedProxies: splitList(v["RAKKR_TRUSTED_PROXIES"]), TLS: v["RAKKR_TLS_CERT"] != "", Version: settings.Version,
-	},
+	}, append([]httpapi.Module{
 		&httpapi.AuthModule{Service: idSvc},
 		&httpapi.AccessModule{Service: accessSvc},
 		&httpapi.AuditModule{Service: c.Audit},
@@ -175,6 +181,7 @@ func New(ctx context.Context, v settings.Values, log *slog.Logger) (*Controller,
 		&httpapi.HealthModule{Service: healthSvc},
 		&httpapi.MetersModule{Meters: meterSvc, Authorizer: authz, Nodes: fleetSvc},
 		&httpapi.WSModule{Hub: hub},
+	}, recMods.modules...)...,
 	)
 	if err != nil {
 		c.Close()
@@ -187,6 +194,10 @@ func New(ctx context.Context, v settings.Values, log *slog.Logger) (*Controller,
 	c.stop = append(c.stop, startRunners(log, []runner{
 		// Several replicas share one database: pick up access changes made elsewhere.
 		{name: "access-reload", every: 15 * time.Second, run: authz.Reload},
+		{name: "recording-leases", every: recordings.LeaseRunnerInterval, run: func(ctx context.Context) error {
+			_, err := recMods.capture.ExpireLeases(ctx)
+			return err
+		}},
 		{name: "session-purge", every: time.Hour, run: func(ctx context.Context) error {
 			_, err := idSvc.PurgeExpiredSessions(ctx)
 			return err

@@ -240,6 +240,82 @@ export interface ChannelCorrelation {
   score: number;
 }
 
+export interface ChannelMapAssignmentRequest {
+  targetId: string;
+  targetType: string;
+  templateId: string;
+}
+
+export interface ChannelMapAssignmentResponse {
+  assignedAt: string;
+  assignedBy: string;
+  id: string;
+  targetId: string;
+  targetType: string;
+  templateId: string;
+}
+
+export interface ChannelMapEntry {
+  included: boolean;
+  label: string;
+  outputChannelIndex?: number;
+  sourceChannelIndex: number;
+}
+
+export interface ChannelMapEntryBody {
+  included: boolean;
+  label?: string;
+  outputChannelIndex?: number;
+  sourceChannelIndex: number;
+}
+
+export interface ChannelMapEntryView {
+  included: boolean;
+  label: string;
+  outputChannelIndex: number;
+  sourceChannelIndex: number;
+}
+
+export interface ChannelMapTemplateRequest {
+  channelMode: string;
+  entries: ChannelMapEntryBody[];
+  name: string;
+  tags?: string[];
+}
+
+export interface ChannelMapTemplateResponse {
+  channelMode: string;
+  createdAt: string;
+  entries: ChannelMapEntryBody[];
+  id: string;
+  name: string;
+  revision: number;
+  tags: string[];
+  updatedAt: string;
+}
+
+export interface ChunkView {
+  channels: number;
+  codec: string;
+  createdAt: string;
+  durationSeconds: number;
+  final: boolean;
+  frames: number;
+  id: string;
+  index: number;
+  jobId: string;
+  nodeId: string;
+  offsetFrames: number;
+  recordingId: string;
+  sampleRate: number;
+  sha256: string;
+  sizeBytes: number;
+}
+
+export interface ClaimResponse {
+  job?: Job;
+}
+
 export interface EnrollRequest {
   inventory: Inventory;
   runtime: Runtime;
@@ -373,6 +449,88 @@ export interface InventoryResponse {
   interfaces: ReconciledInterface[];
 }
 
+export interface Job {
+  captureGroupId: string;
+  command: JobCommand;
+  id: string;
+  leaseExpiresAt?: string | null;
+  recordingId: string;
+  status: string;
+}
+
+export interface JobCommand {
+  bitDepth: number;
+  bitrateKbps: number;
+  channelMap: ChannelMapEntry[];
+  channelMode: string;
+  chunkSeconds: number;
+  codec: string;
+  durationSeconds: number;
+  fileStem: string;
+  interfaceId: string;
+  interfaceRef: string;
+  vbr: boolean;
+}
+
+export interface JobCommandView {
+  bitDepth: number;
+  bitrateKbps: number;
+  channelMap: ChannelMapEntryView[];
+  channelMode: string;
+  chunkSeconds: number;
+  codec: string;
+  durationSeconds: number;
+  fileStem: string;
+  interfaceId: string;
+  interfaceRef: string;
+  vbr: boolean;
+}
+
+export interface JobHeartbeat {
+  capturedFrames: number;
+  chunksClosed: number;
+  chunksUploaded: number;
+  sampleRate: number;
+}
+
+export interface JobReport {
+  chunkTotal: number;
+  details: Record<string, unknown>;
+  endedAt: string;
+  reason: string;
+  startedAt: string;
+  status: string;
+  verification: Verification;
+}
+
+export interface JobState {
+  cancelled: boolean;
+  id: string;
+  leaseExpiresAt?: string | null;
+  revived: boolean;
+  status: string;
+  stopRequested: boolean;
+}
+
+export interface JobView {
+  captureGroupId: string;
+  chunkTotal: number;
+  claimedBy?: string | null;
+  command: JobCommandView;
+  completedAt?: string | null;
+  createdAt: string;
+  failureReason?: string | null;
+  id: string;
+  lastHeartbeatAt?: string | null;
+  leaseExpiresAt?: string | null;
+  nodeId: string;
+  recordingId: string;
+  retryOf?: string | null;
+  startedAt?: string | null;
+  status: string;
+  stopRequestedAt?: string | null;
+}
+
 export interface LevelFrame {
   channelIndex: number;
   clipping: boolean;
@@ -380,6 +538,85 @@ export interface LevelFrame {
   peakDbfs: number;
   quality: Quality;
   rmsDbfs: number;
+}
+
+export interface LibraryBulkDeleteRequest {
+  ids: string[];
+}
+
+export interface LibraryBulkDeleteResponse {
+  count: number;
+  ids: string[];
+}
+
+export interface LibraryBulkMetadataRequest {
+  addTags?: string[];
+  folder?: string;
+  ids: string[];
+  removeTags?: string[];
+}
+
+export interface LibraryBulkMetadataResponse {
+  count: number;
+  recordings: RecordingView[];
+}
+
+export interface LibraryDeletedResponse {
+  deleted: boolean;
+  id: string;
+}
+
+export interface LibraryFacet {
+  count: number;
+  value: string;
+}
+
+export interface LibraryFacetsResponse {
+  folders: LibraryFacet[];
+  nodes: LibraryFacet[];
+  rooms: LibraryFacet[];
+  statuses: LibraryFacet[];
+  tags: LibraryFacet[];
+}
+
+export interface LibraryMetadataRequest {
+  folder?: string;
+  name?: string;
+  notes?: string;
+  tags?: string[];
+}
+
+export interface LibraryRecordingDetail {
+  channelCount?: number;
+  channelMode?: string;
+  channels?: number[];
+  checksum?: string | null;
+  chunkSeconds?: number;
+  chunkTotal?: number;
+  chunks: ChunkView[];
+  codec?: string;
+  createdAt?: string;
+  durationSeconds?: number;
+  endedAt?: string | null;
+  failureReason?: string | null;
+  folder?: string;
+  healthStatus?: string;
+  id?: string;
+  interfaceId?: string;
+  jobTotal: number;
+  jobs: JobView[];
+  name?: string;
+  nodeId?: string;
+  notes?: string;
+  profileId?: string;
+  roomId?: string | null;
+  sampleRate?: number;
+  sizeBytes?: number;
+  source?: string;
+  startedAt?: string | null;
+  status?: string;
+  tags?: string[];
+  waveform?: WaveformView;
 }
 
 export interface MeterFrameResponse {
@@ -554,6 +791,78 @@ export interface ReconciledInterface {
   systemRef: string;
 }
 
+export interface RecordingCreateRequest {
+  channelMapTemplateId: string;
+  channelMode: string;
+  channels: number[];
+  durationSeconds: number;
+  folder: string;
+  interfaceId: string;
+  name: string;
+  nodeId: string;
+  profileId: string;
+  tags: string[];
+}
+
+export interface RecordingProfileRequest {
+  bitDepth?: number;
+  bitrateKbps?: number;
+  channelMode: string;
+  chunkSeconds?: number;
+  codec: string;
+  name: string;
+  vbr?: boolean;
+}
+
+export interface RecordingProfileResponse {
+  bitDepth: number;
+  bitrateKbps: number;
+  builtin: boolean;
+  channelMode: string;
+  chunkSeconds: number;
+  codec: string;
+  createdAt: string;
+  id: string;
+  name: string;
+  updatedAt: string;
+  vbr: boolean;
+}
+
+export interface RecordingView {
+  channelCount: number;
+  channelMode: string;
+  channels: number[];
+  checksum?: string | null;
+  chunkSeconds: number;
+  chunkTotal: number;
+  codec: string;
+  createdAt: string;
+  durationSeconds: number;
+  endedAt?: string | null;
+  failureReason?: string | null;
+  folder: string;
+  healthStatus: string;
+  id: string;
+  interfaceId: string;
+  name: string;
+  nodeId: string;
+  notes: string;
+  profileId: string;
+  roomId?: string | null;
+  sampleRate: number;
+  sizeBytes: number;
+  source: string;
+  startedAt?: string | null;
+  status: string;
+  tags: string[];
+  waveform?: WaveformView;
+}
+
+export interface RecordingWithJob {
+  job: JobView;
+  recording: RecordingView;
+}
+
 export interface RoomRequest {
   building?: string;
   description?: string;
@@ -596,6 +905,11 @@ export interface Runtime {
   uptimeSeconds: number;
 }
 
+export interface SettingsDeletedResponse {
+  deleted: boolean;
+  id: string;
+}
+
 export interface StatusNodesBody {
   byStatus: Record<string, number>;
   reachable: number;
@@ -609,6 +923,45 @@ export interface StatusResponse {
 export interface Ticket {
   expiresAt: string;
   ticket: string;
+}
+
+export interface UploadRequest {
+  channels: number;
+  codec: string;
+  final: boolean;
+  frames: number;
+  index: number;
+  jobId: string;
+  offsetFrames: number;
+  recordingId: string;
+  sampleRate: number;
+  sha256: string;
+  sizeBytes: number;
+}
+
+export interface UploadStatus {
+  chunkId?: string;
+  complete: boolean;
+  receivedBytes: number;
+  sizeBytes: number;
+  uploadId: string;
+}
+
+export interface Verification {
+  capturedFrames: number;
+  expectedFrames: number;
+  gapFrames: number;
+  ok: boolean;
+  peakDbfs: number;
+  problems: string[];
+  rmsDbfs: number;
+}
+
+export interface WaveformView {
+  channelCount: number;
+  peaks: number[];
+  sampleCount: number;
+  sampleRate: number;
 }
 
 export interface HealthBody {
@@ -632,6 +985,62 @@ export interface Operations {
     permission: null;
     body: EnrollRequest;
     data: EnrollResponse;
+  };
+  /** Agent: lease the node's oldest queued capture job (job null when none) */
+  "agent.jobs.claim": {
+    method: "POST";
+    path: "/api/v1/nodes/{id}/jobs/claim";
+    permission: "node:control";
+    body: never;
+    data: ClaimResponse;
+  };
+  /** Agent: the controller's view of a job */
+  "agent.jobs.get": {
+    method: "GET";
+    path: "/api/v1/nodes/{id}/jobs/{jobId}";
+    permission: "node:control";
+    body: never;
+    data: JobState;
+  };
+  /** Agent: renew a job's lease (409 job.notLive: discarded, drop the files) */
+  "agent.jobs.heartbeat": {
+    method: "POST";
+    path: "/api/v1/nodes/{id}/jobs/{jobId}/heartbeat";
+    permission: "node:control";
+    body: JobHeartbeat;
+    data: JobState;
+  };
+  /** Agent: a job's final outcome (settles the recording) */
+  "agent.jobs.report": {
+    method: "POST";
+    path: "/api/v1/nodes/{id}/jobs/{jobId}/report";
+    permission: "node:control";
+    body: JobReport;
+    data: JobState;
+  };
+  /** Agent: how many bytes of an upload arrived */
+  "agent.uploads.get": {
+    method: "GET";
+    path: "/api/v1/nodes/{id}/uploads/{uploadId}";
+    permission: "node:control";
+    body: never;
+    data: UploadStatus;
+  };
+  /** Agent: open or resume the upload of one chunk file */
+  "agent.uploads.open": {
+    method: "POST";
+    path: "/api/v1/nodes/{id}/uploads";
+    permission: "node:control";
+    body: UploadRequest;
+    data: UploadStatus;
+  };
+  /** Agent: send the bytes of a chunk file from the X-Rakkr-Upload-Offset header's offset (409 upload.offsetMismatch, 422 upload.checksumMismatch) */
+  "agent.uploads.put": {
+    method: "PUT";
+    path: "/api/v1/nodes/{id}/uploads/{uploadId}";
+    permission: "node:control";
+    body: never;
+    data: UploadStatus;
   };
   /** What the caller may do with an audit event */
   "audit.events.actions": {
@@ -1153,6 +1562,142 @@ export interface Operations {
     body: AuthLoginRequest;
     data: AuthLoginResponse;
   };
+  /** Delete up to 200 finished recordings with their files, all or nothing */
+  "recordings.bulkDelete": {
+    method: "POST";
+    path: "/api/v1/recordings/bulk-delete";
+    permission: "recording:delete";
+    body: LibraryBulkDeleteRequest;
+    data: LibraryBulkDeleteResponse;
+  };
+  /** Start an ad-hoc recording (409 capture_channels_busy, node_capture_capacity_reached, interface_missing) */
+  "recordings.create": {
+    method: "POST";
+    path: "/api/v1/recordings";
+    permission: "recording:create";
+    body: RecordingCreateRequest;
+    data: RecordingWithJob;
+  };
+  /** Delete a finished recording with its files (409 recording.notTerminal while capturing) */
+  "recordings.delete": {
+    method: "DELETE";
+    path: "/api/v1/recordings/{id}";
+    permission: "recording:delete";
+    body: never;
+    data: LibraryDeletedResponse;
+  };
+  /** Discard a recording: cancel its capture and delete it with its files */
+  "recordings.discard": {
+    method: "POST";
+    path: "/api/v1/recordings/{id}/discard";
+    permission: "recording:delete";
+    body: never;
+    data: RecordingView;
+  };
+  /** Download a recording's audio as an attachment (HTTP Range; ?chunk=<index> for one chunk) */
+  "recordings.download": {
+    method: "GET";
+    path: "/api/v1/recordings/{id}/file";
+    permission: "recording:download";
+    body: never;
+    data: unknown;
+  };
+  /** Export the manifest of the filtered recordings as CSV (formula-injection safe) */
+  "recordings.export": {
+    method: "GET";
+    path: "/api/v1/recordings/export";
+    permission: "recording:read";
+    body: never;
+    data: unknown;
+  };
+  /** Count the filtered recordings by status, folder, tag, node and room */
+  "recordings.facets": {
+    method: "GET";
+    path: "/api/v1/recordings/facets";
+    permission: "recording:read";
+    body: never;
+    data: LibraryFacetsResponse;
+  };
+  /** One recording with its jobs and chunks */
+  "recordings.get": {
+    method: "GET";
+    path: "/api/v1/recordings/{id}";
+    permission: "recording:read";
+    body: never;
+    data: LibraryRecordingDetail;
+  };
+  /** One capture job */
+  "recordings.jobs.get": {
+    method: "GET";
+    path: "/api/v1/recording-jobs/{id}";
+    permission: "recording:read";
+    body: never;
+    data: JobView;
+  };
+  /** List capture jobs, newest first (filters status (repeatable or comma list), nodeId, recordingId; limit, offset) */
+  "recordings.jobs.list": {
+    method: "GET";
+    path: "/api/v1/recording-jobs";
+    permission: "recording:read";
+    body: never;
+    data: JobView[];
+  };
+  /** Queue a failed or cancelled job again (409 active_job_exists) */
+  "recordings.jobs.retry": {
+    method: "POST";
+    path: "/api/v1/recording-jobs/{id}/retry";
+    permission: "recording:control";
+    body: never;
+    data: JobView;
+  };
+  /** Stop a capture job (a queued job is cancelled) */
+  "recordings.jobs.stop": {
+    method: "POST";
+    path: "/api/v1/recording-jobs/{id}/stop";
+    permission: "recording:control";
+    body: never;
+    data: JobView;
+  };
+  /** List recordings (filters status (repeatable or comma list), nodeId, roomId, folder, tag (repeatable), q, from, to; sort; limit, offset) */
+  "recordings.list": {
+    method: "GET";
+    path: "/api/v1/recordings";
+    permission: "recording:read";
+    body: never;
+    data: RecordingView[];
+  };
+  /** Set the folder and/or add and remove tags of up to 200 recordings, all or nothing */
+  "recordings.metadata.bulkUpdate": {
+    method: "PATCH";
+    path: "/api/v1/recordings/bulk-metadata";
+    permission: "recording:edit";
+    body: LibraryBulkMetadataRequest;
+    data: LibraryBulkMetadataResponse;
+  };
+  /** Edit a recording's name, folder, tags and notes */
+  "recordings.metadata.update": {
+    method: "PATCH";
+    path: "/api/v1/recordings/{id}/metadata";
+    permission: "recording:edit";
+    body: LibraryMetadataRequest;
+    data: RecordingView;
+  };
+  /** Stop a recording: a running capture finishes and keeps its audio; a queued one is cancelled */
+  "recordings.stop": {
+    method: "POST";
+    path: "/api/v1/recordings/{id}/stop";
+    permission: "recording:control";
+    body: never;
+    data: RecordingWithJob;
+  };
+  /** Play a recording's audio inline (HTTP Range; ?chunk=<index> for one chunk) */
+  "recordings.stream": {
+    method: "GET";
+    path: "/api/v1/recordings/{id}/stream";
+    permission: "recording:playback";
+    body: never;
+    data: unknown;
+  };
   /** Create a room (name unique per site) */
   "rooms.create": {
     method: "POST";
@@ -1192,6 +1737,110 @@ export interface Operations {
     permission: "node:manage";
     body: RoomUpdateRequest;
     data: RoomResponse;
+  };
+  /** Assign a template to an interface or node (replaces its assignment) */
+  "settings.channel_map_assignments.assign": {
+    method: "PUT";
+    path: "/api/v1/settings/channel-map-assignments";
+    permission: "settings:manage";
+    body: ChannelMapAssignmentRequest;
+    data: ChannelMapAssignmentResponse;
+  };
+  /** List channel-map assignments */
+  "settings.channel_map_assignments.list": {
+    method: "GET";
+    path: "/api/v1/settings/channel-map-assignments";
+    permission: "settings:read";
+    body: never;
+    data: ChannelMapAssignmentResponse[];
+  };
+  /** Remove the assignment of ?targetType=interface|node&targetId=… */
+  "settings.channel_map_assignments.unassign": {
+    method: "DELETE";
+    path: "/api/v1/settings/channel-map-assignments";
+    permission: "settings:manage";
+    body: never;
+    data: ChannelMapAssignmentResponse;
+  };
+  /** Create a channel-map template (revision 1) */
+  "settings.channel_map_templates.create": {
+    method: "POST";
+    path: "/api/v1/settings/channel-map-templates";
+    permission: "settings:manage";
+    body: ChannelMapTemplateRequest;
+    data: ChannelMapTemplateResponse;
+  };
+  /** Delete a channel-map template (409 channelMap.assigned while assigned) */
+  "settings.channel_map_templates.delete": {
+    method: "DELETE";
+    path: "/api/v1/settings/channel-map-templates/{id}";
+    permission: "settings:manage";
+    body: never;
+    data: SettingsDeletedResponse;
+  };
+  /** One channel-map template */
+  "settings.channel_map_templates.get": {
+    method: "GET";
+    path: "/api/v1/settings/channel-map-templates/{id}";
+    permission: "settings:read";
+    body: never;
+    data: ChannelMapTemplateResponse;
+  };
+  /** List channel-map templates */
+  "settings.channel_map_templates.list": {
+    method: "GET";
+    path: "/api/v1/settings/channel-map-templates";
+    permission: "settings:read";
+    body: never;
+    data: ChannelMapTemplateResponse[];
+  };
+  /** Replace a channel-map template (its revision grows by one) */
+  "settings.channel_map_templates.update": {
+    method: "PUT";
+    path: "/api/v1/settings/channel-map-templates/{id}";
+    permission: "settings:manage";
+    body: ChannelMapTemplateRequest;
+    data: ChannelMapTemplateResponse;
+  };
+  /** Create a recording profile */
+  "settings.recording_profiles.create": {
+    method: "POST";
+    path: "/api/v1/settings/recording-profiles";
+    permission: "settings:manage";
+    body: RecordingProfileRequest;
+    data: RecordingProfileResponse;
+  };
+  /** Delete a recording profile (409 profile.builtin, profile.inUse) */
+  "settings.recording_profiles.delete": {
+    method: "DELETE";
+    path: "/api/v1/settings/recording-profiles/{id}";
+    permission: "settings:manage";
+    body: never;
+    data: SettingsDeletedResponse;
+  };
+  /** One recording profile */
+  "settings.recording_profiles.get": {
+    method: "GET";
+    path: "/api/v1/settings/recording-profiles/{id}";
+    permission: "settings:read";
+    body: never;
+    data: RecordingProfileResponse;
+  };
+  /** List recording profiles (built-ins first) */
+  "settings.recording_profiles.list": {
+    method: "GET";
+    path: "/api/v1/settings/recording-profiles";
+    permission: "settings:read";
+    body: never;
+    data: RecordingProfileResponse[];
+  };
+  /** Replace a recording profile (409 profile.builtin for built-ins) */
+  "settings.recording_profiles.update": {
+    method: "PUT";
+    path: "/api/v1/settings/recording-profiles/{id}";
+    permission: "settings:manage";
+    body: RecordingProfileRequest;
+    data: RecordingProfileResponse;
   };
   /** Counters of the caller's nodes by derived status */
   "status.read": {
