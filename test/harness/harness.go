@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -78,7 +79,13 @@ type Controller struct {
 // loopback port and waits until /healthz answers.
 func StartController(t *testing.T, env ...string) *Controller {
 	t.Helper()
-	addr := FreePort(t)
+	return StartControllerAt(t, FreePort(t), env...)
+}
+
+// StartControllerAt is StartController on a given address (to restart a
+// controller where its agents expect it).
+func StartControllerAt(t *testing.T, addr string, env ...string) *Controller {
+	t.Helper()
 	c := &Controller{t: t, URL: "http://" + addr, env: env}
 	c.cmd = exec.Command(filepath.Join(Binaries(t), "rakkr"), "serve")
 	c.cmd.Env = append(os.Environ(), append([]string{"RAKKR_LISTEN=" + addr, "RAKKR_LOG_LEVEL=warn"}, env...)...)
@@ -137,6 +144,22 @@ func (c *Controller) Stop() {
 		<-c.exited
 	}
 }
+
+// Kill ends the process at once (SIGKILL), as a crash would.
+func (c *Controller) Kill() {
+	if c.cmd.Process == nil {
+		return
+	}
+	select {
+	case <-c.exited:
+	default:
+		_ = c.cmd.Process.Kill()
+		<-c.exited
+	}
+}
+
+// Addr returns the host:port the controller listens on.
+func (c *Controller) Addr() string { return strings.TrimPrefix(c.URL, "http://") }
 
 // Output returns what the process printed so far.
 func (c *Controller) Output() string {
