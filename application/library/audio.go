@@ -9,7 +9,6 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/rakkr/rakkr/domain/errs"
 	"github.com/rakkr/rakkr/domain/recording"
 	"github.com/rakkr/rakkr/ports"
 )
@@ -46,8 +45,8 @@ type Audio struct {
 // recording's file as it is, and several chunks as one virtual file — a WAV
 // with one header whose data are each chunk's samples in order (sizes over
 // 4 GiB written as 0xFFFFFFFF), or the plain byte concatenation of MP3
-// chunks. A FLAC recording in several chunks cannot be joined yet
-// (errs.KindNotImplemented, 501: download the chunks one by one). A
+// chunks. A FLAC recording in several chunks is joined into one FLAC file
+// in the background on first request (see joinedFLAC). A
 // recording with no chunk stored answers recording.ErrNotReady; an unknown
 // chunk recording.ErrChunkNotFound. The route checks the scope.
 func (s *Service) OpenAudio(ctx context.Context, id string, chunk int) (Audio, error) {
@@ -107,9 +106,7 @@ func (s *Service) OpenAudio(ctx context.Context, id string, chunk int) (Audio, e
 	case recording.CodecMP3:
 		parts, err = rawParts(s.d.Files, rels)
 	default:
-		return Audio{}, errs.New(errs.KindNotImplemented, "recording.chunkedFlacNotJoined", fmt.Sprintf(
-			"this FLAC recording is stored in %d chunks, which cannot be joined into one file yet: download them one by one with ?chunk=<index> (%d..%d)",
-			len(chunks), chunks[0].Index, chunks[len(chunks)-1].Index))
+		return s.joinedFLAC(r, chunks, hex.EncodeToString(h.Sum(nil)), mod)
 	}
 	if err != nil {
 		return Audio{}, err

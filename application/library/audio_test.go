@@ -5,13 +5,16 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rakkr/rakkr/domain/errs"
 	"github.com/rakkr/rakkr/domain/recording"
+	"github.com/rakkr/rakkr/ports"
 )
 
 // fmtStereo24 is the fmt body of 48 kHz, 2 channels, 24-bit PCM.
@@ -234,5 +237,77 @@ func TestFileNameIsSanitized(t *testing.T) {
 		if got := FileName(recording.Recording{ID: "rec_9", Name: name}, "", recording.CodecWAV); got != want {
 			t.Errorf("FileName(%q) = %q, want %q", name, got, want)
 		}
+	}
+}
+
+// fakeAssembler "joins" FLAC chunks by writing their paths into dst.
+type fakeAssembler struct {
+	files *memFiles
+	done  chan struct{}
+	calls int
+	fail  error
+}
+
+func (a *fakeAssembler) Assemble(_ context.Context, dst string, parts []string, opt ports.EncodeOptions) (ports.EncodeResult, error) {
+	defer close(a.done)
+	a.calls++
+	if a.fail != nil {
+		return ports.EncodeResult{}, a.fail
+	}
+	if opt.Codec != ports.CodecFLAC || opt.BitDepth != 24 {
+		return ports.EncodeResult{}, errors.New("unexpected options")
+	}
+	a.files.files[strings.TrimPrefix(dst, "/mem/")] = []byte("joined:" + strings.Join(parts, ","))
+	return ports.EncodeResult{}, nil
+}
+
+func TestChunkedFLACIsJoinedInTheBackground(t *testing.T) {
+	fx := newFixture(t, nil)
+	asm := &fakeAssembler{files: fx.files, done: make(chan struct{})}
+	fx.svc.d.Assembler = asm
+	fx.rec("rec_1", "n1", recording.StatusCached, func(r *recording.Recording) { r.Codec = recording.CodecFLAC })
+	fx.chunk("rec_1", 0, recording.CodecFLAC, []byte("fLaC-zero"))
+	fx.chunk("rec_1", 1, recording.CodecFLAC, []byte("fLaC-one"))
+	_, err := fx.svc.OpenAudio(context.Background(), "rec_1", WholeRecording)
+	var e *errs.Error
+	if !errors.As(err, &e) || e.Code != "recording.joining" {
+		t.Fatalf("first request: %v", err)
+	}
+	<-asm.done
+	deadline := time.Now().Add(2 * time.Second)
+	var a Audio
+	for {
+		a, err = fx.svc.OpenAudio(context.Background(), "rec_1", WholeRecording)
+		if err == nil || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := io.ReadAll(a.Content)
+	if string(got) != "joined:/mem/rec_1/a.flac,/mem/rec_1/b.flac" || a.FileName != "Recording rec_1.flac" || asm.calls != 1 {
+		t.Fatalf("joined file %q %+v (%d joins)", got, a, asm.calls)
+	}
+}
+
+func TestAFailedJoinIsReportedOnceAndRetried(t *testing.T) {
+	fx := newFixture(t, nil)
+	asm := &fakeAssembler{files: fx.files, done: make(chan struct{}), fail: errors.New("chunk 1 is damaged")}
+	fx.svc.d.Assembler = asm
+	fx.rec("rec_1", "n1", recording.StatusCached, func(r *recording.Recording) { r.Codec = recording.CodecFLAC })
+	fx.chunk("rec_1", 0, recording.CodecFLAC, []byte("fLaC-zero"))
+	fx.chunk("rec_1", 1, recording.CodecFLAC, []byte("fLaC-one"))
+	_, _ = fx.svc.OpenAudio(context.Background(), "rec_1", WholeRecording)
+	<-asm.done
+	var err error
+	for deadline := time.Now().Add(2 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+		if _, err = fx.svc.OpenAudio(context.Background(), "rec_1", WholeRecording); errs.KindOf(err) == errs.KindUnavailable {
+			break
+		}
+	}
+	if !strings.Contains(fmt.Sprint(err), "chunk 1 is damaged") {
+		t.Fatalf("failed join: %v", err)
 	}
 }

@@ -57,10 +57,16 @@ type Deps struct {
 	// changed; deleted is true for removed ones (the WebSocket hub's
 	// "recordings" topic can hang off it).
 	OnChange func(r recording.Recording, deleted bool)
+	// Assembler, when set, joins a FLAC recording's chunks into one file
+	// for whole-recording downloads (without it those answer 501).
+	Assembler ports.AudioAssembler
 }
 
 // Service implements the library use cases.
-type Service struct{ d Deps }
+type Service struct {
+	d     Deps
+	joins joins
+}
 
 // New checks deps and returns the service.
 func New(d Deps) (*Service, error) {
@@ -81,7 +87,7 @@ func New(d Deps) (*Service, error) {
 	if d.Log == nil {
 		d.Log = slog.Default()
 	}
-	return &Service{d: d}, nil
+	return &Service{d: d, joins: joins{running: map[string]bool{}}}, nil
 }
 
 // Page is one page of recordings with the total of matches.

@@ -54,7 +54,7 @@ func newRecordings(db *gormstore.DB, v settings.Values, rec ports.AuditRecorder,
 		return recordingModules{}, err
 	}
 	lib, err := library.New(library.Deps{Tx: db, Recordings: store, Chunks: chunks, Jobs: jobs, Files: files, Audit: rec,
-		Scope: fleetSvc, Graph: authz, Clock: clock,
+		Scope: fleetSvc, Graph: authz, Clock: clock, Assembler: audiofile.NewAssembler(),
 		OnChange: func(r recording.Recording, deleted bool) {
 			if deleted {
 				_ = hub.Publish("recordings", httpapi.RecordingDeleted(r))

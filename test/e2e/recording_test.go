@@ -5,6 +5,8 @@ import (
 	"math"
 	"testing"
 	"time"
+
+	"github.com/rakkr/rakkr/test/harness"
 )
 
 // compareToSource locates the recording's first channel in the source and
@@ -115,6 +117,38 @@ func TestRecordStopDownloadEndToEnd(t *testing.T) {
 	}
 	compareToSource(t, "chunked recording", r.src, joined, 2, stereoSource)
 
+	// The same in FLAC: the controller joins the chunks into one file on
+	// the first whole-file request.
+	resp = r.c.Call("POST", "/api/v1/settings/recording-profiles", r.owner, map[string]any{
+		"name": "FLAC in five-second chunks", "codec": "flac", "bitDepth": 24, "channelMode": "multichannel", "chunkSeconds": 5})
+	if resp.Status != 201 {
+		t.Fatalf("create FLAC profile: %d %s", resp.Status, resp.Body)
+	}
+	resp.Data(t, &prof)
+	id = r.record(t, map[string]any{"channels": []int{1, 2}, "channelMode": "multichannel", "profileId": prof.ID,
+		"name": "Chunked FLAC", "durationSeconds": 12})
+	v = r.waitStatus(t, id, 90*time.Second, "cached", "partial", "failed")
+	if v.Status != "cached" || v.ChunkTotal != 3 {
+		t.Fatalf("chunked FLAC recording: %+v", v)
+	}
+	var flac []byte
+	harness.Eventually(t, 60*time.Second, "the FLAC chunks to be joined", func() bool {
+		resp := r.c.Call("GET", "/api/v1/recordings/"+id+"/file", r.owner, nil)
+		if resp.Status == 409 {
+			return false
+		}
+		if resp.Status != 200 {
+			t.Fatalf("joined FLAC: %d %s", resp.Status, resp.Body)
+		}
+		flac = resp.Body
+		return true
+	})
+	s, ch := decode(t, flac)
+	if ch != 2 || len(s) != 2*12*48000 {
+		t.Fatalf("joined FLAC: %d channels, %d frames", ch, len(s)/max(ch, 1))
+	}
+	compareToSource(t, "joined FLAC", r.src, s, ch, stereoSource)
+
 	// 3. Channel maps.
 	maps := []struct {
 		mode     string
@@ -148,6 +182,6 @@ func TestRecordStopDownloadEndToEnd(t *testing.T) {
 	if v.Status != "cached" || v.DurationSeconds < 3 || v.DurationSeconds > 12 {
 		t.Fatalf("stopped recording: %+v", v)
 	}
-	s, ch := decode(t, r.download(t, id, "", v.Checksum))
+	s, ch = decode(t, r.download(t, id, "", v.Checksum))
 	compareToSource(t, "stopped recording", r.src, s, ch, stereoSource)
 }
