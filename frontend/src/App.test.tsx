@@ -40,11 +40,12 @@ describe("console shell", () => {
     expect(screen.getByText("viewer")).toBeTruthy();
   });
 
-  it("shows a coming-soon card for a permitted section", async () => {
+  it("shows the recordings library for a permitted section", async () => {
     tokenStore.set("tok", null);
     fakeController({ "GET /api/v1/auth/me": meReply(["owner"], ["recording:read"]) });
     renderApp("/recordings");
-    await screen.findByRole("heading", { name: "Coming soon" });
+    await screen.findByRole("heading", { name: "Recordings", level: 1 });
+    await screen.findByRole("link", { name: "Library" });
   });
 
   it("signs out through the API with the bearer and lands on sign-in without the expiry notice", async () => {

@@ -12,6 +12,10 @@ import { HealthPage } from "./pages/HealthPage";
 import { NodeDetailPage } from "./pages/NodeDetailPage";
 import { NodesPage } from "./pages/NodesPage";
 import { TokensPage } from "./pages/TokensPage";
+import { JobsPage } from "./pages/JobsPage";
+import { RecordingDetailPage } from "./pages/RecordingDetailPage";
+import { RecordingsPage } from "./pages/RecordingsPage";
+import { SettingsPage } from "./pages/SettingsPage";
 import { NotFoundPage } from "./pages/NotFoundPage";
 import { RouteErrorPage } from "./pages/RouteErrorPage";
 import { SectionPage } from "./pages/SectionPage";
@@ -23,6 +27,8 @@ const PAGES: Record<string, ReactElement> = {
   health: <HealthPage />,
   access: <AccessPage />,
   audit: <AuditPage />,
+  recordings: <RecordingsPage />,
+  settings: <SettingsPage />,
   tokens: <TokensPage />,
 };
 
@@ -44,6 +50,8 @@ export const routes: RouteObject[] = [
         element: PAGES[s.path] ?? <SectionPage section={s} />,
       })),
       { path: "nodes/:id", element: <NodeDetailPage /> },
+      { path: "recordings/jobs", element: <JobsPage /> },
+      { path: "recordings/:id", element: <RecordingDetailPage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -2,10 +2,11 @@
 // Run by test/browser/console_test.go with cwd frontend/ (so playwright-core
 // resolves) and these variables: RAKKR_URL, RAKKR_OWNER_EMAIL,
 // RAKKR_OWNER_PASSWORD, RAKKR_VIEWER_EMAIL, RAKKR_VIEWER_PASSWORD,
-// RAKKR_NODE_ID, RAKKR_ARTIFACTS, CHROMIUM_PATH (default /usr/bin/chromium).
+// RAKKR_NODE_ID, RAKKR_INTERFACE_ID (the JACK-backed capture interface),
+// RAKKR_ARTIFACTS, CHROMIUM_PATH (default /usr/bin/chromium).
 // Exits non-zero with the failed step's name on any failure.
 import { createRequire } from "node:module";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 
 const require = createRequire(join(process.cwd(), "package.json"));
@@ -24,9 +25,13 @@ const BASE = env("RAKKR_URL");
 const OWNER = { email: env("RAKKR_OWNER_EMAIL"), password: env("RAKKR_OWNER_PASSWORD") };
 const VIEWER = { email: env("RAKKR_VIEWER_EMAIL"), password: env("RAKKR_VIEWER_PASSWORD") };
 const NODE_ID = env("RAKKR_NODE_ID");
+const IFACE_ID = env("RAKKR_INTERFACE_ID");
 const ARTIFACTS = env("RAKKR_ARTIFACTS");
 const CHROMIUM = env("CHROMIUM_PATH", "/usr/bin/chromium");
 const WAIT = 20_000;
+const SLOW = 90_000;
+const TAKE = `browser-take-${Date.now()}`;
+const TERMINAL = /^(completed|uploaded|cached|partial)$/;
 
 mkdirSync(ARTIFACTS, { recursive: true });
 rmSync(join(ARTIFACTS, "failure.png"), { force: true });
@@ -73,6 +78,7 @@ try {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      "--autoplay-policy=no-user-gesture-required",
     ],
   });
   console.log(`chromium ${browser.version()} launched`);
@@ -118,6 +124,155 @@ try {
     await shot(page, "02-dashboard");
   });
 
+  await step("owner: Record dialog starts a recording on the JACK device", async () => {
+    await page.getByRole("button", { name: "Record", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "New recording" });
+    await dialog.waitFor();
+    await dialog.locator(`option[value="${NODE_ID}"]`).waitFor({ state: "attached" });
+    await dialog.getByLabel("Node", { exact: true }).selectOption(NODE_ID);
+    await dialog.locator(`option[value="${IFACE_ID}"]`).waitFor({ state: "attached" });
+    await dialog.getByLabel("Interface", { exact: true }).selectOption(IFACE_ID);
+    const boxes = dialog.getByRole("group", { name: "Channels" }).getByRole("checkbox");
+    await boxes.first().waitFor();
+    const n = await boxes.count();
+    for (let i = 0; i < n; i++) await boxes.nth(i).setChecked(i < 2);
+    await dialog.getByLabel("Name", { exact: true }).fill(TAKE);
+    await dialog.getByLabel("Folder", { exact: true }).fill("browser-tests");
+    await dialog.getByLabel("Tags", { exact: true }).fill("e2e, chromium");
+    await shot(page, "05-record-dialog");
+    await dialog.getByRole("button", { name: "Start recording" }).click();
+    // Either the dialog closes or it shows the server's error (fail with it).
+    const closed = dialog.waitFor({ state: "detached" }).then(() => null);
+    const alert = dialog.getByRole("alert").waitFor().then(async () => await dialog.getByRole("alert").textContent());
+    const err = await Promise.race([closed, alert]);
+    if (err) throw new Error(`the server refused the recording: ${err}`);
+    const row = page.getByRole("table", { name: "Active recordings" }).getByRole("row").filter({ hasText: TAKE });
+    await row.getByText("recording", { exact: true }).waitFor({ timeout: SLOW });
+    // Let it capture a few seconds.
+    await page.waitForFunction(
+      (take) => {
+        const tr = [...document.querySelectorAll('table[aria-label="Active recordings"] tr')].find((r) => r.textContent.includes(take));
+        const cell = tr?.querySelector(".mono");
+        const [m, s] = (cell?.textContent ?? "0:00").split(":").map(Number);
+        return m * 60 + s >= 4;
+      },
+      TAKE,
+      { timeout: WAIT, polling: 250 },
+    );
+    await shot(page, "06-recording-active");
+  });
+
+  await step("owner: Stop asks for confirmation and stops the recording", async () => {
+    await page.getByRole("button", { name: `Stop ${TAKE}` }).click();
+    const dialog = page.getByRole("dialog", { name: "Stop recording" });
+    await dialog.getByRole("button", { name: "Stop recording" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page
+      .getByRole("table", { name: "Active recordings" })
+      .getByRole("row")
+      .filter({ hasText: TAKE })
+      .waitFor({ state: "detached", timeout: SLOW });
+  });
+
+  let recordingUrl = "";
+  await step("owner: the library finds the stopped recording", async () => {
+    await page.goto(`${BASE}/recordings`, { waitUntil: "domcontentloaded" });
+    await page.getByRole("heading", { name: "Recordings", level: 1 }).waitFor();
+    await page.getByRole("search", { name: "Filter recordings" }).getByLabel("Search").fill(TAKE);
+    const row = page.getByRole("table", { name: "Recordings" }).getByRole("row").filter({ hasText: TAKE });
+    await row.waitFor();
+    // Wait for the upload to finish (the list refreshes on pushes and polls).
+    const deadline = Date.now() + SLOW;
+    for (let tries = 1; ; tries++) {
+      const status = ((await row.locator(".badge").first().textContent()) ?? "").trim();
+      if (TERMINAL.test(status)) {
+        console.log(`     ${TAKE}: ${status}`);
+        break;
+      }
+      if (status === "failed") throw new Error(`the recording failed: ${await row.textContent()}`);
+      if (Date.now() > deadline) throw new Error(`the recording is still ${status}`);
+      await page.waitForTimeout(1000);
+      if (tries % 10 === 0) await page.reload({ waitUntil: "domcontentloaded" });
+    }
+    await shot(page, "07-library");
+    await row.getByRole("link", { name: TAKE }).click();
+    await page.getByRole("heading", { name: "Recording", level: 1 }).waitFor();
+    recordingUrl = page.url();
+  });
+
+  await step("owner: the recording plays in the <audio> player", async () => {
+    await page.getByRole("table", { name: "Chunks" }).waitFor();
+    await page.getByRole("button", { name: "Load player" }).click();
+    const audio = page.locator("audio");
+    await audio.waitFor({ timeout: SLOW });
+    const t = await page.waitForFunction(
+      () => {
+        const a = document.querySelector("audio");
+        if (!a) return false;
+        if (a.error) return { error: a.error.message || `media error ${a.error.code}` };
+        if (window.__playError) return { error: window.__playError };
+        if (a.paused && !window.__playing) {
+          window.__playing = true;
+          a.play().catch((e) => {
+            window.__playError = String(e);
+          });
+        }
+        return a.currentTime > 0 ? { currentTime: a.currentTime, duration: a.duration } : false;
+      },
+      null,
+      { timeout: WAIT, polling: 250 },
+    );
+    const seen = await t.jsonValue();
+    if (seen.error) throw new Error(`audio element: ${seen.error}`);
+    console.log(`     playing: currentTime ${seen.currentTime.toFixed(2)} s of ${seen.duration.toFixed(2)} s`);
+    await page.evaluate(() => document.querySelector("audio")?.pause());
+    await shot(page, "08-recording-detail");
+  });
+
+  await step("owner: Download saves a non-empty file", async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent("download", { timeout: SLOW }),
+      page.getByRole("button", { name: "Download", exact: true }).click(),
+    ]);
+    const path = await download.path();
+    const size = statSync(path).size;
+    if (!(size > 0)) throw new Error(`downloaded ${download.suggestedFilename()} is empty`);
+    console.log(`     downloaded ${download.suggestedFilename()}: ${size} bytes`);
+  });
+
+  await step("owner: Jobs and Settings pages render", async () => {
+    await page.goto(`${BASE}/recordings/jobs`, { waitUntil: "domcontentloaded" });
+    await page.getByRole("table", { name: "Jobs" }).waitFor();
+    await shot(page, "09-jobs");
+    await page.goto(`${BASE}/settings`, { waitUntil: "domcontentloaded" });
+    await page.getByRole("heading", { name: "Recording profiles" }).waitFor();
+    await page.getByRole("heading", { name: "Channel-map templates" }).waitFor();
+    // Create a profile through the form; it joins the list (built-ins stay read-only).
+    await page.getByRole("button", { name: "New profile" }).click();
+    const dialog = page.getByRole("dialog", { name: "New recording profile" });
+    await dialog.getByLabel("Profile name").fill("Browser FLAC 16");
+    await dialog.getByLabel("Bit depth").selectOption("16");
+    await dialog.getByRole("button", { name: "Save profile" }).click();
+    await dialog.waitFor({ state: "detached" });
+    await page.getByRole("table", { name: "Recording profiles" }).getByRole("row").filter({ hasText: "Browser FLAC 16" }).waitFor();
+    await shot(page, "10-settings");
+  });
+
+  await step("owner: Audit shows the recording's events", async () => {
+    await page.goto(`${BASE}/audit`, { waitUntil: "domcontentloaded" });
+    await page.getByRole("heading", { name: "Audit", level: 1 }).waitFor();
+    await page.getByLabel("Action (prefix)").fill("recordings.");
+    // The create event names the recording; stop and the agent's chunk store follow.
+    const rows = page.getByRole("row");
+    await rows.filter({ hasText: "recordings.create.succeeded" }).filter({ hasText: TAKE }).first().waitFor();
+    for (const action of ["recordings.stop.succeeded", "recordings.jobs.claim.succeeded", "recordings.chunk.store.succeeded"]) {
+      await rows.filter({ hasText: action }).first().waitFor();
+    }
+    await rows.filter({ hasText: "recordings.download.allowed" }).first().waitFor();
+    await shot(page, "11-audit-recordings");
+    console.log(`     recording page was ${recordingUrl}`);
+  });
+
   await step("owner: Audit → Verify chain reports OK", async () => {
     await page.goto(`${BASE}/audit`, { waitUntil: "domcontentloaded" });
     await page.getByRole("heading", { level: 1 }).first().waitFor();
@@ -137,6 +292,38 @@ try {
 
   await step("viewer signs in", async () => {
     await signIn(vpage, VIEWER);
+  });
+
+  await step("viewer: no Record button on the dashboard or the library", async () => {
+    await vpage.getByRole("heading", { name: /^Active recordings/ }).waitFor();
+    if (await vpage.getByRole("button", { name: "Record", exact: true }).count())
+      throw new Error("the viewer sees a Record button on the dashboard");
+    await shot(vpage, "12-viewer-dashboard");
+    await vpage.goto(`${BASE}/recordings`, { waitUntil: "domcontentloaded" });
+    await vpage.getByRole("heading", { name: "Recordings", level: 1 }).waitFor();
+    await vpage.getByText(/^\d+–\d+ of \d+$|^No recordings match\.$/).first().waitFor();
+    if (await vpage.getByRole("button", { name: "Record", exact: true }).count())
+      throw new Error("the viewer sees a Record button in the library");
+    await shot(vpage, "13-viewer-recordings");
+  });
+
+  await step("viewer: direct POST /api/v1/recordings gets the server's 403 naming recording:create", async () => {
+    const res = await vpage.evaluate(
+      async ([nodeId, interfaceId]) => {
+        const token = localStorage.getItem("rakkr.token");
+        const r = await fetch("/api/v1/recordings", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Authorization: `Bearer ${token}` },
+          body: JSON.stringify({ nodeId, interfaceId, channels: [1, 2], channelMode: "stereo", name: "sneaky" }),
+        });
+        return { status: r.status, body: await r.text() };
+      },
+      [NODE_ID, IFACE_ID],
+    );
+    if (res.status !== 403) throw new Error(`expected 403, got ${res.status}: ${res.body}`);
+    const message = JSON.parse(res.body)?.error?.message ?? "";
+    if (!message.includes("recording:create")) throw new Error(`403 message does not name recording:create: ${res.body}`);
+    console.log(`     403: ${message}`);
   });
 
   await step("viewer: Nodes page offers no usable Enroll node control", async () => {

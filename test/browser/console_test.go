@@ -5,12 +5,16 @@ package browser
 
 import (
 	"context"
-	"github.com/rakkr/rakkr/test/harness"
+	"encoding/binary"
+	"math"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/rakkr/rakkr/test/alsa"
+	"github.com/rakkr/rakkr/test/harness"
 )
 
 const (
@@ -44,15 +48,43 @@ func requireTools(t *testing.T, frontend string) {
 	t.Skipf("browser test needs %v", missing)
 }
 
+// writeSine writes seconds of a 48 kHz stereo float32 signal (440 Hz left,
+// 660 Hz right, −12 dBFS) for the JACK-backed capture device.
+func writeSine(t *testing.T, path string, seconds int) {
+	t.Helper()
+	frames := seconds * 48000
+	b := make([]byte, frames*2*4)
+	for f := 0; f < frames; f++ {
+		for c, hz := range []float64{440, 660} {
+			v := float32(0.25 * math.Sin(2*math.Pi*hz*float64(f)/48000))
+			binary.LittleEndian.PutUint32(b[(f*2+c)*4:], math.Float32bits(v))
+		}
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // TestConsoleInChromium signs in through the console, watches the live
-// meter of a real agent move, checks a viewer's view and the server's 403,
-// and verifies the audit chain from the Audit page.
+// meter of a real agent capturing from a JACK-backed ALSA device move,
+// records from the Record dialog, stops, finds, plays and downloads the
+// recording, checks a viewer's view and the server's 403s, and verifies the
+// audit chain and the recording's events from the Audit page.
 func TestConsoleInChromium(t *testing.T) {
 	frontend, err := filepath.Abs("../../frontend")
 	if err != nil {
 		t.Fatal(err)
 	}
 	requireTools(t, frontend)
+	alsa.Require(t, "jackd", "jack_lsp", alsa.JACKPlugin)
+	// Build (or find, with RAKKR_TEST_BIN_DIR) the binaries before alsa.New
+	// points $HOME at a temporary directory, so the Go caches stay warm.
+	harness.Binaries(t)
+	audio := alsa.New(t)
+	raw := filepath.Join(t.TempDir(), "sine.f32")
+	writeSine(t, raw, 180)
+	jack := audio.StartJACK(2)
+	audio.AddJACKFileDevice(jack, "rtmic", raw)
 	artifacts, err := filepath.Abs("../artifacts")
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +113,7 @@ func TestConsoleInChromium(t *testing.T) {
 	}
 	r.Data(t, &enrolled)
 
-	agentEnv := []string{"RAKKR_AGENT_DATA_DIR=" + filepath.Join(t.TempDir(), "agent"), "RAKKR_AUDIO_SOURCE=demo",
+	agentEnv := []string{"RAKKR_AGENT_DATA_DIR=" + filepath.Join(t.TempDir(), "agent"), "RAKKR_AUDIO_SOURCE=portaudio:rtmic",
 		"RAKKR_HEARTBEAT_INTERVAL=1s"}
 	enroll := harness.StartAgent(t, agentEnv, "enroll", "--controller", c.URL, "--token", enrolled.BootstrapToken)
 	if code := enroll.Wait(t, 30*time.Second); code != 0 {
@@ -93,25 +125,40 @@ func TestConsoleInChromium(t *testing.T) {
 	lastStatus := ""
 	defer func() {
 		if t.Failed() {
-			t.Logf("last node status: %q\nagent output:\n%s\ncontroller output:\n%s", lastStatus, agent.Output(), c.Output())
+			t.Logf("last node status: %q\nagent output:\n%s\ncontroller output:\n%s\njackd:\n%s",
+				lastStatus, agent.Output(), c.Output(), jack.Logs())
 		}
 	}()
-	harness.Eventually(t, 45*time.Second, "the node to connect (status other than provisioning/offline)", func() bool {
+	ifaceID := ""
+	harness.Eventually(t, 60*time.Second, "the node to connect and report the rtmic interface", func() bool {
 		r := c.Call("GET", "/api/v1/nodes/"+enrolled.Node.ID, owner, nil)
 		if r.Status != 200 {
 			return false
 		}
 		var n struct {
 			Status     string
-			Interfaces []struct{ ID string }
+			Interfaces []struct {
+				ID         string
+				SystemName string
+				Absent     bool
+			}
 		}
 		r.Data(t, &n)
 		lastStatus = n.Status
-		return n.Status != "" && n.Status != "provisioning" && n.Status != "offline" && len(n.Interfaces) > 0
+		if n.Status == "" || n.Status == "provisioning" || n.Status == "offline" {
+			return false
+		}
+		for _, i := range n.Interfaces {
+			if i.SystemName == "rtmic" && !i.Absent {
+				ifaceID = i.ID
+				return true
+			}
+		}
+		return false
 	})
 	phase("node connected (" + lastStatus + ")")
 
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 240*time.Second)
 	defer cancel()
 	node := exec.CommandContext(ctx, "node", "../test/browser/console.spec.mjs")
 	node.Dir = frontend
@@ -120,6 +167,7 @@ func TestConsoleInChromium(t *testing.T) {
 		"RAKKR_OWNER_EMAIL="+ownerEmail, "RAKKR_OWNER_PASSWORD="+ownerPassword,
 		"RAKKR_VIEWER_EMAIL="+viewerEmail, "RAKKR_VIEWER_PASSWORD="+viewerPass,
 		"RAKKR_NODE_ID="+enrolled.Node.ID,
+		"RAKKR_INTERFACE_ID="+ifaceID,
 		"RAKKR_ARTIFACTS="+artifacts,
 		"CHROMIUM_PATH="+chromiumPath,
 	)

@@ -18,7 +18,21 @@ describe("generated API types", () => {
 
   it("describes the operations the console calls", () => {
     const text = generate(openapi);
-    for (const id of ["nodes.list", "health.events.list", "status.read", "audit.events.verify"]) {
+    for (const id of [
+      "nodes.list",
+      "health.events.list",
+      "status.read",
+      "audit.events.verify",
+      "recordings.create",
+      "recordings.list",
+      "recordings.get",
+      "recordings.facets",
+      "recordings.stop",
+      "recordings.jobs.list",
+      "settings.recording_profiles.list",
+      "settings.channel_map_templates.list",
+      "settings.channel_map_assignments.assign",
+    ]) {
       if (!text.includes(`"${id}"`)) throw new Error(`missing operation ${id}`);
     }
   });

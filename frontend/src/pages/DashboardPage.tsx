@@ -7,6 +7,19 @@ import { Card, ErrorCard } from "../components/Card";
 import { browserTimeZone, formatDateTime, isoOf } from "../format/datetime";
 import { IncidentList } from "../health/IncidentList";
 import { MeterBank } from "../meters/MeterBank";
+import { ActiveRecordings, useActiveRecordings } from "../recordings/ActiveRecordings";
+
+/** The active-recordings tile (recording:read). */
+function RecordingTile() {
+  const q = useActiveRecordings();
+  const total = q.data?.meta.total ?? 0;
+  return (
+    <li className={`tile tile--recording${total > 0 ? " tile--live" : ""}`}>
+      <span className="tile__value">{q.isError ? "!" : q.data ? total : "…"}</span>
+      <span className="tile__label">Recordings active</span>
+    </li>
+  );
+}
 
 const STATUS_ORDER = ["online", "recording", "degraded", "alerting", "offline", "provisioning"];
 
@@ -14,6 +27,7 @@ const STATUS_ORDER = ["online", "recording", "degraded", "alerting", "offline", 
 function StatusTiles() {
   const status = useQuery({ queryKey: ["status"], queryFn: ({ signal }) => fetchStatus(signal), refetchInterval: 15_000 });
   const health = useCan("health:read");
+  const recordings = useCan("recording:read");
   const critical = useQuery({
     queryKey: ["health", "events", "critical-open-count"],
     queryFn: ({ signal }) => listHealthEvents({ status: "open", severity: "critical", limit: 1 }, signal),
@@ -42,6 +56,7 @@ function StatusTiles() {
           <span className="tile__label">Open critical events</span>
         </li>
       ) : null}
+      {recordings.allowed ? <RecordingTile /> : null}
     </ul>
   );
 }
@@ -130,6 +145,9 @@ export function DashboardPage() {
       <Guard permission="node:read">
         <StatusTiles />
         <LiveMeters />
+      </Guard>
+      <Guard permission="recording:read">
+        <ActiveRecordings />
       </Guard>
       <Guard permission="health:read">
         <OpenIncidents />
