@@ -108,9 +108,7 @@ func recordingWhere(f ports.RecordingFilter) (string, []any) {
 	}
 	if q := strings.TrimSpace(f.Q); q != "" {
 		p := "%" + likeEscaper.Replace(strings.ToLower(q)) + "%"
-		add(`(name_key LIKE ? ESCAPE '\' OR LOWER(folder) LIKE ? ESCAPE '\' OR LOWER(notes) LIKE ? ESCAPE '\' OR `+
-			`EXISTS (SELECT 1 FROM recording_tags rq WHERE rq.recording_id = recordings.id AND rq.tag_key LIKE ? ESCAPE '\') OR id = ?)`,
-			p, p, p, p, q)
+		add(`(search_text LIKE ? ESCAPE '\' OR id = ?)`, p, q)
 	}
 	if !f.From.IsZero() {
 		add("created_at >= ?", identityTime(f.From))

@@ -15,6 +15,7 @@ type recordingRow struct {
 	ID              string     `gorm:"column:id;primaryKey"`
 	Name            string     `gorm:"column:name"`
 	NameKey         string     `gorm:"column:name_key"`
+	SearchText      string     `gorm:"column:search_text"`
 	Folder          string     `gorm:"column:folder"`
 	Tags            string     `gorm:"column:tags"`
 	Notes           string     `gorm:"column:notes"`
@@ -117,11 +118,19 @@ func fromDomainRecording(r recording.Recording) recordingRow {
 		SizeBytes: r.SizeBytes, Checksum: r.Checksum, FailureReason: r.FailureReason, CreatedBy: r.CreatedBy,
 		CreatedAt: identityTime(r.CreatedAt), UpdatedAt: identityTime(r.UpdatedAt),
 		StartedAt: healthTimePtr(r.StartedAt), EndedAt: healthTimePtr(r.EndedAt)}
+	row.SearchText = recordingSearchText(r.Name, r.Folder, r.Notes, tags)
 	if r.Waveform != nil {
 		w := recordingJSON(waveformJSON(*r.Waveform))
 		row.Waveform = &w
 	}
 	return row
+}
+
+// recordingSearchText is what the library's text search matches: the
+// lower-cased name, folder, notes and tags, one per line (a trigram index
+// serves it on Postgres).
+func recordingSearchText(name, folder, notes string, tags []string) string {
+	return strings.ToLower(strings.Join(append([]string{name, folder, notes}, tags...), "\n"))
 }
 
 // recordingTagRows are the recording_tags rows of r (one per tag key).

@@ -26,6 +26,7 @@ CREATE TABLE recordings (
     id               TEXT PRIMARY KEY,
     name             TEXT NOT NULL,
     name_key         TEXT NOT NULL,
+    search_text      TEXT NOT NULL DEFAULT '',
     folder           TEXT NOT NULL DEFAULT '',
     tags             TEXT NOT NULL DEFAULT '[]',
     notes            TEXT NOT NULL DEFAULT '',
@@ -63,6 +64,25 @@ CREATE INDEX recordings_folder_idx ON recordings (folder);
 CREATE INDEX recordings_name_idx ON recordings (name_key, id);
 CREATE INDEX recordings_duration_idx ON recordings (duration_seconds, id);
 CREATE INDEX recordings_size_idx ON recordings (size_bytes, id);
+-- Text search ("contains", any case) is a trigram index on search_text when
+-- the pg_trgm extension can be created (trusted since Postgres 13: the
+-- database owner may); without it the search scans.
+-- +goose StatementBegin
+DO $$
+BEGIN
+    CREATE EXTENSION IF NOT EXISTS pg_trgm;
+EXCEPTION WHEN OTHERS THEN
+    RAISE NOTICE 'pg_trgm is not available (%): recording text search will scan', SQLERRM;
+END $$;
+-- +goose StatementEnd
+-- +goose StatementBegin
+DO $$
+BEGIN
+    IF EXISTS (SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm') THEN
+        CREATE INDEX recordings_search_idx ON recordings USING gin (search_text gin_trgm_ops);
+    END IF;
+END $$;
+-- +goose StatementEnd
 
 -- tag_key is the lower-cased tag: filters and facets ignore case.
 CREATE TABLE recording_tags (

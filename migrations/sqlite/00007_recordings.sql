@@ -26,6 +26,7 @@ CREATE TABLE recordings (
     id               TEXT PRIMARY KEY,
     name             TEXT NOT NULL,
     name_key         TEXT NOT NULL,
+    search_text      TEXT NOT NULL DEFAULT '',
     folder           TEXT NOT NULL DEFAULT '',
     tags             TEXT NOT NULL DEFAULT '[]',
     notes            TEXT NOT NULL DEFAULT '',
