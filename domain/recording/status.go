@@ -95,14 +95,14 @@ func (s JobStatus) Live() bool { return !s.Terminal() }
 
 // Failure and cancel reasons the controller sets itself.
 const (
-	ReasonLeaseExpired          = "lease_expired"
-	ReasonStopRequestExpired    = "stop_request_lease_expired"
-	ReasonDiscarded             = "discarded"
-	ReasonOperatorStop          = "operator_stop"
-	ReasonDurationReached       = "duration_reached"
-	ReasonVerificationFailed    = "verification_failed"
-	ReasonNoAudioSecured        = "no_audio_secured"
-	ReasonAgentRestarted        = "agent_restarted"
+	ReasonLeaseExpired       = "lease_expired"
+	ReasonStopRequestExpired = "stop_request_lease_expired"
+	ReasonDiscarded          = "discarded"
+	ReasonOperatorStop       = "operator_stop"
+	ReasonDurationReached    = "duration_reached"
+	ReasonVerificationFailed = "verification_failed"
+	ReasonNoAudioSecured     = "no_audio_secured"
+	ReasonAgentRestarted     = "agent_restarted"
 )
 
 // Sentinel errors.
