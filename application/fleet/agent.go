@@ -18,7 +18,11 @@ const MeterFramesPerSecond = 10
 // would drown the trail).
 func (s *Service) Heartbeat(ctx context.Context, nodeID string, hb agentapi.Heartbeat) (agentapi.HeartbeatResponse, error) {
 	now := s.now()
-	n, err := s.d.Nodes.UpdateNode(ctx, nodeID, func(n *node.Node) error {
+	update := s.d.Nodes.UpdateNode
+	if h, ok := s.d.Nodes.(heartbeatStore); ok {
+		update = h.RecordHeartbeat
+	}
+	n, err := update(ctx, nodeID, func(n *node.Node) error {
 		applyRuntime(n, hb.Runtime)
 		n.LastSeenAt = &now
 		n.Capturing = hb.Capturing
@@ -37,6 +41,21 @@ func (s *Service) Heartbeat(ctx context.Context, nodeID string, hb agentapi.Hear
 		return agentapi.HeartbeatResponse{}, err
 	}
 	return agentapi.HeartbeatResponse{ServerTime: now, Status: string(v.Status), ConfigVersion: n.ConfigVersion}, nil
+}
+
+// heartbeatStore is implemented by node stores with a cheaper write for
+// heartbeats (gormstore.NodeStore): like UpdateNode, but fn sees the node
+// without its interfaces and only the fields a heartbeat sets are saved
+// (hostname, agent version, runtime, last seen, capturing, reported status,
+// updated-at).
+type heartbeatStore interface {
+	RecordHeartbeat(ctx context.Context, id string, fn func(n *node.Node) error) (node.Node, error)
+}
+
+// nodeSummaries is implemented by node stores that can load a node without
+// its interfaces (gormstore.NodeStore), which AuthenticateNode needs only.
+type nodeSummaries interface {
+	GetNodeSummary(ctx context.Context, id string) (node.Node, error)
 }
 
 // ReconcileInventory merges the agent's inventory into the node's

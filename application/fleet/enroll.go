@@ -261,7 +261,11 @@ func (s *Service) AuthenticateNode(ctx context.Context, bearer string) (access.P
 	if cred.RevokedAt != nil {
 		return access.Principal{}, node.ErrCredentialRevoked
 	}
-	n, err := s.d.Nodes.GetNode(ctx, cred.NodeID)
+	get := s.d.Nodes.GetNode
+	if ns, ok := s.d.Nodes.(nodeSummaries); ok {
+		get = ns.GetNodeSummary
+	}
+	n, err := get(ctx, cred.NodeID)
 	if err != nil {
 		if errs.KindOf(err) == errs.KindNotFound {
 			return access.Principal{}, node.ErrCredentialInvalid

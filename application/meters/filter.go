@@ -27,21 +27,39 @@ type decision struct {
 	at      time.Time
 }
 
+// decisionKey is a cached decision's key; the ref's parts are kept apart
+// so that a lookup builds no string.
 type decisionKey struct {
 	perm access.Permission
-	key  string
+	typ  access.ResourceType
+	id   string
+}
+
+// frameKey names the interface a frameDecision is about.
+type frameKey struct{ node, iface string }
+
+// frameDecision is what Frame decided for one interface's channel list:
+// the channel indices it saw, in order, which of them are visible, and the
+// time of the oldest decision it rests on (it expires with it).
+type frameDecision struct {
+	at      time.Time
+	node    bool
+	indices []int
+	visible []bool
+	all     bool
 }
 
 // Filter answers what one principal may see, caching decisions for a few
 // seconds (one per console connection or request). It fails closed: a
 // decision that cannot be made denies.
 type Filter struct {
-	authz ports.Authorizer
-	p     access.Principal
-	ttl   time.Duration
-	clock ports.Clock
-	mu    sync.Mutex
-	cache map[decisionKey]decision
+	authz  ports.Authorizer
+	p      access.Principal
+	ttl    time.Duration
+	clock  ports.Clock
+	mu     sync.Mutex
+	cache  map[decisionKey]decision
+	frames map[frameKey]*frameDecision
 }
 
 // NewFilter builds a filter for p; ttl ≤ 0 takes DefaultDecisionTTL and a
@@ -53,18 +71,23 @@ func NewFilter(authz ports.Authorizer, p access.Principal, ttl time.Duration, cl
 	if clock == nil {
 		clock = ports.SystemClock{}
 	}
-	return &Filter{authz: authz, p: p, ttl: ttl, clock: clock, cache: map[decisionKey]decision{}}
+	return &Filter{authz: authz, p: p, ttl: ttl, clock: clock, cache: map[decisionKey]decision{}, frames: map[frameKey]*frameDecision{}}
 }
 
 // Allowed reports whether the principal holds perm on target.
 func (f *Filter) Allowed(ctx context.Context, perm access.Permission, target access.Ref) bool {
-	now := f.clock.Now()
-	k := decisionKey{perm, target.Key()}
+	allowed, _ := f.allowed(ctx, f.clock.Now(), perm, target)
+	return allowed
+}
+
+// allowed is Allowed, also returning when the decision was made.
+func (f *Filter) allowed(ctx context.Context, now time.Time, perm access.Permission, target access.Ref) (bool, time.Time) {
+	k := decisionKey{perm, target.Type, target.ID}
 	f.mu.Lock()
 	d, ok := f.cache[k]
 	f.mu.Unlock()
 	if ok && now.Sub(d.at) < f.ttl {
-		return d.allowed
+		return d.allowed, d.at
 	}
 	res, err := f.authz.Decide(ctx, f.p, perm, target)
 	allowed := err == nil && res.Allowed
@@ -74,23 +97,83 @@ func (f *Filter) Allowed(ctx context.Context, perm access.Permission, target acc
 	}
 	f.cache[k] = decision{allowed: allowed, at: now}
 	f.mu.Unlock()
-	return allowed
+	return allowed, now
 }
 
 // Frame returns fr with only the levels whose channel the principal may
 // read (node:read on channel:<interfaceId>.<index>), and whether the frame
 // may be shown at all (node:read on the node and at least one visible
 // level, or a frame without levels). The input is not modified.
+//
+// The answer for an interface's channel list is kept until the oldest
+// decision it rests on expires, so a frame the principal may see in full
+// costs one map lookup and is returned as it is (sharing its levels).
 func (f *Filter) Frame(ctx context.Context, fr agentapi.MeterFrame) (agentapi.MeterFrame, bool) {
-	if !f.Allowed(ctx, access.NodeRead, NodeRef(fr.NodeID)) {
+	now := f.clock.Now()
+	k := frameKey{fr.NodeID, fr.InterfaceID}
+	f.mu.Lock()
+	d := f.frames[k]
+	f.mu.Unlock()
+	if d == nil || now.Sub(d.at) >= f.ttl || !sameIndices(d.indices, fr.Levels) {
+		d = f.decideFrame(ctx, now, fr)
+		f.mu.Lock()
+		if len(f.frames) > 4096 {
+			clear(f.frames)
+		}
+		f.frames[k] = d
+		f.mu.Unlock()
+	}
+	if !d.node {
 		return fr, false
+	}
+	if d.all {
+		return fr, true
 	}
 	out := fr
 	out.Levels = make([]agentapi.LevelFrame, 0, len(fr.Levels))
-	for _, l := range fr.Levels {
-		if f.Allowed(ctx, access.NodeRead, ChannelRef(fr.InterfaceID, l.ChannelIndex)) {
+	for i, l := range fr.Levels {
+		if d.visible[i] {
 			out.Levels = append(out.Levels, l)
 		}
 	}
 	return out, len(out.Levels) > 0 || len(fr.Levels) == 0
+}
+
+// decideFrame decides node:read on fr's node and on each of its channels.
+func (f *Filter) decideFrame(ctx context.Context, now time.Time, fr agentapi.MeterFrame) *frameDecision {
+	d := &frameDecision{at: now, all: true}
+	ok, at := f.allowed(ctx, now, access.NodeRead, NodeRef(fr.NodeID))
+	d.node = ok
+	if at.Before(d.at) {
+		d.at = at
+	}
+	if !ok {
+		return d
+	}
+	d.indices = make([]int, len(fr.Levels))
+	d.visible = make([]bool, len(fr.Levels))
+	for i, l := range fr.Levels {
+		d.indices[i] = l.ChannelIndex
+		ok, at := f.allowed(ctx, now, access.NodeRead, ChannelRef(fr.InterfaceID, l.ChannelIndex))
+		d.visible[i] = ok
+		d.all = d.all && ok
+		if at.Before(d.at) {
+			d.at = at
+		}
+	}
+	return d
+}
+
+// sameIndices reports whether levels carry exactly the channel indices
+// idx, in order.
+func sameIndices(idx []int, levels []agentapi.LevelFrame) bool {
+	if len(idx) != len(levels) {
+		return false
+	}
+	for i := range levels {
+		if levels[i].ChannelIndex != idx[i] {
+			return false
+		}
+	}
+	return true
 }

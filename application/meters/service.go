@@ -54,41 +54,63 @@ type Reading struct {
 
 type ifaceKey struct{ node, iface string }
 
-// ring is a bounded history of one interface.
+// ring is a bounded history of one interface. Its own mutex guards it, so
+// that the nodes' streams ingest in parallel.
 type ring struct {
-	frames   []agentapi.MeterFrame
+	key      ifaceKey
+	mu       sync.Mutex
+	slots    []slot
 	next     int
 	full     bool
 	received time.Time
+	labels   []string // label table of the packed levels
+	posLabel []uint16 // the label index last used at each level position
 }
 
-func (r *ring) push(f agentapi.MeterFrame) {
-	r.frames[r.next] = f
-	r.next = (r.next + 1) % len(r.frames)
+func (r *ring) push(f *agentapi.MeterFrame) {
+	s := &r.slots[r.next]
+	if !r.pack(s, f) {
+		c := *f
+		s.full = &c
+	}
+	r.next = (r.next + 1) % len(r.slots)
 	if r.next == 0 {
 		r.full = true
 	}
 }
 
+// empty reports whether r holds no frame yet (a ring is published just
+// before its first frame is pushed).
+func (r *ring) empty() bool { return !r.full && r.next == 0 }
+
 func (r *ring) latest() agentapi.MeterFrame {
-	return r.frames[(r.next-1+len(r.frames))%len(r.frames)]
+	return r.frame(&r.slots[(r.next-1+len(r.slots))%len(r.slots)])
 }
 
 func (r *ring) all() []agentapi.MeterFrame {
-	if !r.full {
-		return append([]agentapi.MeterFrame(nil), r.frames[:r.next]...)
+	n, start := r.next, 0
+	if r.full {
+		n, start = len(r.slots), r.next
 	}
-	out := append([]agentapi.MeterFrame(nil), r.frames[r.next:]...)
-	return append(out, r.frames[:r.next]...)
+	out := make([]agentapi.MeterFrame, n)
+	for i := range n {
+		out[i] = r.frame(&r.slots[(start+i)%len(r.slots)])
+	}
+	return out
 }
 
 // Service is the in-memory meter store and fan-out. It is safe for
-// concurrent use.
+// concurrent use: mu guards only the two maps; each ring and each
+// subscription has its own lock, and ingest delivers outside mu, so a
+// thousand streams do not queue on one mutex.
 type Service struct {
 	cfg  Config
-	mu   sync.Mutex
+	mu   sync.RWMutex
 	data map[ifaceKey]*ring
-	subs map[string]map[*Subscription]struct{}
+	// subs holds each node's subscriptions; a slice is never modified
+	// once stored (Subscribe and close store a new one), so ingest can
+	// range over it after releasing mu.
+	subs map[string][]*Subscription
 }
 
 // New builds a service; zero Config fields take the defaults.
@@ -111,7 +133,7 @@ func New(cfg Config) *Service {
 	if cfg.Observer == nil {
 		cfg.Observer = ports.NopMeterObserver{}
 	}
-	return &Service{cfg: cfg, data: map[ifaceKey]*ring{}, subs: map[string]map[*Subscription]struct{}{}}
+	return &Service{cfg: cfg, data: map[ifaceKey]*ring{}, subs: map[string][]*Subscription{}}
 }
 
 // Validate checks a frame from the node nodeID; the error's code names the
@@ -151,22 +173,30 @@ func (s *Service) Ingest(nodeID string, f agentapi.MeterFrame) error {
 	}
 	now := s.cfg.Clock.Now()
 	k := ifaceKey{f.NodeID, f.InterfaceID}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
 	r := s.data[k]
+	subs := s.subs[f.NodeID]
+	s.mu.RUnlock()
 	if r == nil {
-		r = &ring{frames: make([]agentapi.MeterFrame, s.cfg.History)}
-		s.data[k] = r
+		s.mu.Lock()
+		if r = s.data[k]; r == nil {
+			r = &ring{key: k, slots: make([]slot, s.cfg.History)}
+			s.data[k] = r
+		}
+		s.mu.Unlock()
 	}
-	r.push(f)
+	r.mu.Lock()
+	r.push(&f)
 	r.received = now
+	r.mu.Unlock()
 	s.cfg.Observer.MeterFrameReceived()
-	for sub := range s.subs[f.NodeID] {
-		s.deliverLocked(sub, f, now)
+	for _, sub := range subs {
+		sub.deliver(f, now)
 	}
 	return nil
 }
 
+// reading is the latest frame of r; r.mu is held.
 func (s *Service) reading(r *ring, now time.Time) Reading {
 	f := r.latest()
 	// Age counts from the later of capture and receipt, so a skewed agent
@@ -184,13 +214,13 @@ func (s *Service) reading(r *ring, now time.Time) Reading {
 // node never sent a frame.
 func (s *Service) Latest(nodeID string) []Reading {
 	now := s.cfg.Clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []Reading
-	for k, r := range s.data {
-		if k.node == nodeID {
+	for _, r := range s.rings(func(k ifaceKey) bool { return k.node == nodeID }) {
+		r.mu.Lock()
+		if !r.empty() {
 			out = append(out, s.reading(r, now))
 		}
+		r.mu.Unlock()
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Frame.InterfaceID < out[j].Frame.InterfaceID })
 	return out
@@ -200,12 +230,26 @@ func (s *Service) Latest(nodeID string) []Reading {
 // (the Prometheus collector reads it at scrape time).
 func (s *Service) Live() []agentapi.MeterFrame {
 	now := s.cfg.Clock.Now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make([]agentapi.MeterFrame, 0, len(s.data))
-	for _, r := range s.data {
-		if rd := s.reading(r, now); !rd.Stale {
+	rings := s.rings(nil)
+	out := make([]agentapi.MeterFrame, 0, len(rings))
+	for _, r := range rings {
+		r.mu.Lock()
+		if rd := s.reading(r, now); !r.empty() && !rd.Stale {
 			out = append(out, rd.Frame)
+		}
+		r.mu.Unlock()
+	}
+	return out
+}
+
+// rings returns the rings whose key match accepts (all when match is nil).
+func (s *Service) rings(match func(ifaceKey) bool) []*ring {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []*ring
+	for k, r := range s.data {
+		if match == nil || match(k) {
+			out = append(out, r)
 		}
 	}
 	return out
@@ -213,12 +257,15 @@ func (s *Service) Live() []agentapi.MeterFrame {
 
 // History returns the kept frames of one interface, oldest first.
 func (s *Service) History(nodeID, interfaceID string) []agentapi.MeterFrame {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if r := s.data[ifaceKey{nodeID, interfaceID}]; r != nil {
-		return r.all()
+	s.mu.RLock()
+	r := s.data[ifaceKey{nodeID, interfaceID}]
+	s.mu.RUnlock()
+	if r == nil {
+		return nil
 	}
-	return nil
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.all()
 }
 
 // Forget drops everything kept for a node (e.g. when it is deleted).

@@ -1,6 +1,8 @@
 package meters
 
 import (
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/rakkr/rakkr/domain/errs"
@@ -21,9 +23,11 @@ var ErrTooSlow = errs.New(errs.KindTooMany, "meters.subscriberTooSlow", "the sub
 // Subscription receives the frames of one node. Read C until it is closed,
 // then check Err.
 type Subscription struct {
-	svc         *Service
-	node        string
-	ch          chan Delivery
+	svc  *Service
+	node string
+	ch   chan Delivery
+	// mu guards the fields below and orders sends on ch with its close.
+	mu          sync.Mutex
 	missed      int
 	behindSince time.Time
 	closed      bool
@@ -37,12 +41,8 @@ func (s *Service) Subscribe(nodeID string) *Subscription {
 	sub := &Subscription{svc: s, node: nodeID, ch: make(chan Delivery, s.cfg.Queue)}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m := s.subs[nodeID]
-	if m == nil {
-		m = map[*Subscription]struct{}{}
-		s.subs[nodeID] = m
-	}
-	m[sub] = struct{}{}
+	old := s.subs[nodeID]
+	s.subs[nodeID] = append(old[:len(old):len(old)], sub) // copy: ingest may be ranging over old
 	return sub
 }
 
@@ -54,34 +54,47 @@ func (sub *Subscription) Node() string { return sub.node }
 
 // Err is nil after Close, ErrTooSlow after a disconnect for slowness.
 func (sub *Subscription) Err() error {
-	sub.svc.mu.Lock()
-	defer sub.svc.mu.Unlock()
+	sub.mu.Lock()
+	defer sub.mu.Unlock()
 	return sub.err
 }
 
 // Close ends the subscription; it is safe to call more than once.
 func (sub *Subscription) Close() {
-	sub.svc.mu.Lock()
-	defer sub.svc.mu.Unlock()
-	sub.svc.closeLocked(sub, nil)
+	sub.mu.Lock()
+	defer sub.mu.Unlock()
+	sub.closeLocked(nil)
 }
 
-func (s *Service) closeLocked(sub *Subscription, err error) {
+// closeLocked ends sub; sub.mu is held (the lock order is sub.mu, then
+// the service's mu).
+func (sub *Subscription) closeLocked(err error) {
 	if sub.closed {
 		return
 	}
 	sub.closed, sub.err = true, err
-	if m := s.subs[sub.node]; m != nil {
-		delete(m, sub)
-		if len(m) == 0 {
+	s := sub.svc
+	s.mu.Lock()
+	if i := slices.Index(s.subs[sub.node], sub); i >= 0 {
+		rest := slices.Delete(slices.Clone(s.subs[sub.node]), i, i+1) // copy: ingest may be ranging over the old slice
+		if len(rest) == 0 {
 			delete(s.subs, sub.node)
+		} else {
+			s.subs[sub.node] = rest
 		}
 	}
+	s.mu.Unlock()
 	close(sub.ch)
 }
 
-// deliverLocked offers f to sub without blocking; s.mu is held.
-func (s *Service) deliverLocked(sub *Subscription, f agentapi.MeterFrame, now time.Time) {
+// deliver offers f to sub without blocking.
+func (sub *Subscription) deliver(f agentapi.MeterFrame, now time.Time) {
+	s := sub.svc
+	sub.mu.Lock()
+	defer sub.mu.Unlock()
+	if sub.closed {
+		return
+	}
 	select {
 	case sub.ch <- Delivery{Frame: f, Missed: sub.missed}:
 		sub.missed, sub.behindSince = 0, time.Time{}
@@ -95,14 +108,14 @@ func (s *Service) deliverLocked(sub *Subscription, f agentapi.MeterFrame, now ti
 		return
 	}
 	if now.Sub(sub.behindSince) > s.cfg.MaxBehind {
-		s.closeLocked(sub, ErrTooSlow)
+		sub.closeLocked(ErrTooSlow)
 	}
 }
 
 // Subscribers is the number of open meter subscriptions.
 func (s *Service) Subscribers() int {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.mu.RLock()
+	defer s.mu.RUnlock()
 	n := 0
 	for _, m := range s.subs {
 		n += len(m)

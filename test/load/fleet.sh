@@ -6,6 +6,10 @@
 # Bounded: the simulation lasts DURATION (default 20s); enrollment is bounded
 # by its own timeout.
 # Usage: NODES=1000 SUBSCRIBERS=2 DURATION=20s test/load/fleet.sh   (needs Go, curl, python3)
+# CONTROLLER=tree builds the controller from the working tree (with pprof
+# support) instead of using bin/rakkr; PPROF=127.0.0.1:6060 also serves
+# net/http/pprof there (test/load/rakkrpprof) and saves a CPU and a heap
+# profile of the simulation into PROFILE_DIR (default /tmp/rakkr-fleet-prof).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 NODES="${NODES:-1000}"
@@ -15,7 +19,11 @@ CHANNELS="${CHANNELS:-8}"
 CONCURRENCY="${CONCURRENCY:-16}"
 EMAIL=load@example.org
 PASSWORD=load-password-123
-[[ -x bin/rakkr ]] || make build-go >/dev/null
+PPROF="${PPROF:-}"
+CONTROLLER="${CONTROLLER:-bin/rakkr}"
+PROFILE_DIR="${PROFILE_DIR:-/tmp/rakkr-fleet-prof}"
+[[ -n "$PPROF" ]] && CONTROLLER=tree
+[[ "$CONTROLLER" == tree || -x bin/rakkr ]] || make build-go >/dev/null
 work=$(mktemp -d /tmp/rakkr-fleet.XXXXXX)
 pid=
 cleanup() {
@@ -28,13 +36,15 @@ run() { echo "+ $*" >&2; "$@"; }
 
 run go build -o "$work/enrollnodes" ./test/load/enrollnodes
 run go build -o "$work/fleetsim" ./test/load/fleetsim
+ctl=bin/rakkr
+if [[ "$CONTROLLER" == tree ]]; then run go build -o "$work/rakkr" ./test/load/rakkrpprof; ctl="$work/rakkr"; fi
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 url="http://127.0.0.1:$port"
 echo "+ RAKKR_LISTEN=127.0.0.1:$port RAKKR_DEV=true RAKKR_LOG_LEVEL=error RAKKR_DATA_DIR=$work/data RAKKR_ADMIN_EMAIL=$EMAIL RAKKR_ADMIN_PASSWORD=… bin/rakkr serve" >&2
 RAKKR_LISTEN=127.0.0.1:$port RAKKR_DEV=true RAKKR_LOG_LEVEL=error RAKKR_DATA_DIR="$work/data" \
-  RAKKR_ADMIN_EMAIL=$EMAIL RAKKR_ADMIN_PASSWORD=$PASSWORD RAKKR_LOGIN_MAX_FAILURES=1000000 \
-  bin/rakkr serve >"$work/controller.log" 2>&1 &
+  RAKKR_ADMIN_EMAIL=$EMAIL RAKKR_ADMIN_PASSWORD=$PASSWORD RAKKR_LOGIN_MAX_FAILURES=1000000 RAKKR_PPROF="$PPROF" \
+  "$ctl" serve >"$work/controller.log" 2>&1 &
 pid=$!
 for _ in $(seq 100); do curl -sf "$url/healthz" >/dev/null && break; sleep 0.1; done
 curl -sf "$url/healthz" >/dev/null || { echo "controller did not start:"; cat "$work/controller.log"; exit 1; }
@@ -43,11 +53,26 @@ console=$(run "$work/enrollnodes" --url "$url" --email $EMAIL --password $PASSWO
   --channels "$CHANNELS" --concurrency "$CONCURRENCY" --out "$work/tokens.txt" --timeout 5m)
 echo "### fleet: $NODES nodes × $CHANNELS channels at 10 frames/s, $SUBSCRIBERS subscribers, $DURATION (SQLite)"
 echo "load before: $(uptime)"
+cpu_ticks() { awk '{print $14+$15}' /proc/$1/stat; } # utime+stime in clock ticks
+tck=$(getconf CLK_TCK)
+ctl_cpu0=$(cpu_ticks $pid)
+if [[ -n "$PPROF" ]]; then
+  mkdir -p "$PROFILE_DIR"
+  d=${DURATION%s}; prof_secs=$(( d > 8 ? d - 6 : d ))
+  ( sleep 4; curl -sf -o "$PROFILE_DIR/cpu.pprof" "http://$PPROF/debug/pprof/profile?seconds=$prof_secs"
+    curl -sf -o "$PROFILE_DIR/heap.pprof" "http://$PPROF/debug/pprof/heap"
+    curl -sf -o "$PROFILE_DIR/mutex.pprof" "http://$PPROF/debug/pprof/mutex" ) &
+  prof_pid=$!
+fi
 echo "+ fleetsim --url $url --tokens $work/tokens.txt --heartbeat $url --console-token … --nodes $NODES --channels $CHANNELS --subscribers $SUBSCRIBERS --duration $DURATION" >&2
-out=$("$work/fleetsim" --url "$url" --tokens "$work/tokens.txt" --heartbeat "$url" --console-token "$console" \
+out=$(/usr/bin/time -o "$work/sim.time" -f "%U %S" "$work/fleetsim" --url "$url" --tokens "$work/tokens.txt" --heartbeat "$url" --console-token "$console" \
   --nodes "$NODES" --channels "$CHANNELS" --subscribers "$SUBSCRIBERS" --duration "$DURATION")
+[[ -n "${prof_pid:-}" ]] && { wait "$prof_pid" || true; echo "profiles: $PROFILE_DIR/{cpu,heap,mutex}.pprof (go tool pprof -top $work/rakkr …; the binary is removed on exit, use the profiles' symbols)"; }
 echo "load after:  $(uptime)"
 echo "$out"
+ctl_cpu=$(( $(cpu_ticks $pid) - ctl_cpu0 ))
+read -r sim_u sim_s < "$work/sim.time"
+echo "CPU during the simulation: controller $(awk -v t=$ctl_cpu -v k=$tck 'BEGIN{printf "%.1f", t/k}') s, fleetsim $(awk -v u=$sim_u -v s=$sim_s 'BEGIN{printf "%.1f", u+s}') s (user+sys; wall ≈ ${DURATION} + setup)"
 ctl_rss=$(awk '/VmHWM/{print $2" "$3}' /proc/$pid/status 2>/dev/null || true)
 echo "controller peak RSS (VmHWM): ${ctl_rss:-n/a}"
 errs=$(grep -ciE 'level=error|panic' "$work/controller.log" || true)
