@@ -72,7 +72,19 @@ export function OneTimeSecret({ label, value, note }: { label: string; value: st
   );
 }
 
-/** A modal dialog: labelled, Escape closes, focus moves inside and back. */
+/** The elements Tab can reach inside a container, in order. */
+export function tabbable(root: HTMLElement): HTMLElement[] {
+  return Array.from(
+    root.querySelectorAll<HTMLElement>(
+      'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])',
+    ),
+  ).filter((el) => !el.hidden && el.getAttribute("aria-hidden") !== "true");
+}
+
+/**
+ * A modal dialog: labelled, Escape closes, focus moves inside and back, and
+ * Tab / Shift+Tab cycle through the dialog's controls without leaving it.
+ */
 export function Dialog({ title, onClose, children }: { title: string; onClose: () => void; children: ReactNode }) {
   const id = useId();
   const ref = useRef<HTMLDivElement>(null);
@@ -91,7 +103,22 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
         aria-modal="true"
         aria-labelledby={id}
         onKeyDown={(e) => {
-          if (e.key === "Escape") onClose();
+          if (e.key === "Escape") {
+            onClose();
+            return;
+          }
+          if (e.key !== "Tab" || !ref.current) return;
+          const items = tabbable(ref.current);
+          if (items.length === 0) return;
+          const first = items[0];
+          const last = items[items.length - 1];
+          if (e.shiftKey && document.activeElement === first) {
+            e.preventDefault();
+            last.focus();
+          } else if (!e.shiftKey && document.activeElement === last) {
+            e.preventDefault();
+            first.focus();
+          }
         }}
       >
         <h2 id={id} className="card__title">
