@@ -28,9 +28,18 @@ echo "== postgres up ($(sed -E 's#//([^@]*)@#//#' <<<"$RAKKR_TEST_DATABASE_URL")
 export RAKKR_TEST_BIN_DIR="$PWD/bin"
 echo "== go test"
 go build -o bin/testsummary ./test/testsummary
+# The packages that capture through the real-time JACK test device run
+# last and one at a time: sharing the two cores with other test packages
+# starves the device clock (it falls behind the wall clock, and a recording
+# honestly fails its duration check).
+realtime_pkgs=(./test/alsa ./test/e2e ./test/browser)
+other_pkgs=$(go list ./... | grep -v -E '/test/(alsa|e2e|browser)$')
 set +e
-go test -count=1 -timeout 25m -json ./... > /tmp/rakkr-go-test.json 2>&1
+go test -count=1 -timeout 20m -json $other_pkgs > /tmp/rakkr-go-test.json 2>&1
 go_status=$?
+go test -count=1 -timeout 20m -p 1 -json "${realtime_pkgs[@]}" >> /tmp/rakkr-go-test.json 2>&1
+rt_status=$?
+(( go_status == 0 )) && go_status=$rt_status
 bin/testsummary < /tmp/rakkr-go-test.json
 summary_status=$?
 set -e

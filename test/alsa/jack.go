@@ -8,13 +8,46 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 )
 
-// serverSeq makes JACK server names unique within the test process.
-var serverSeq atomic.Int64
+// serverSlots are the name indexes of the JACK servers this test process
+// runs now. A new server takes the lowest free index, so a package whose
+// tests run one after another reuses one name: JACK's shared registry
+// holds 8 servers, and a suite that named every server anew ran out.
+var serverSlots struct {
+	sync.Mutex
+	used map[int]bool
+}
+
+// takeSlot reserves the lowest free server index.
+func takeSlot() int {
+	serverSlots.Lock()
+	defer serverSlots.Unlock()
+	if serverSlots.used == nil {
+		serverSlots.used = map[int]bool{}
+	}
+	i := 1
+	for serverSlots.used[i] {
+		i++
+	}
+	serverSlots.used[i] = true
+	return i
+}
+
+// releaseSlot frees a server index.
+func releaseSlot(i int) {
+	serverSlots.Lock()
+	defer serverSlots.Unlock()
+	delete(serverSlots.used, i)
+}
+
+// realtime reports whether this process may use SCHED_FIFO (root, or
+// CAP_SYS_NICE): then jackd runs real-time, so a busy machine (the rest
+// of the suite, other tests' processes) does not starve the test clock
+// and turn it slower than the wall clock.
+var realtime = sync.OnceValue(func() bool { return exec.Command("chrt", "-f", "1", "true").Run() == nil })
 
 // JACK is a private jackd running the dummy driver: a real-time clock for
 // test capture devices, no hardware needed.
@@ -25,6 +58,7 @@ type JACK struct {
 	Channels int
 	// Rate is the sample rate in Hz.
 	Rate int
+	slot int
 
 	cmd  *exec.Cmd
 	mu   sync.Mutex
@@ -42,29 +76,36 @@ func (w lockedWriter) Write(p []byte) (int, error) {
 	return w.j.logs.Write(p)
 }
 
-// StartJACK starts `jackd --no-realtime -d dummy -r 48000 -p 480 -C
-// channels -P 2` under a unique server name, sets JACK_DEFAULT_SERVER for
+// StartJACK starts `jackd --realtime -d dummy -r 48000 -p 480 -C channels
+// -P 2` (--no-realtime where SCHED_FIFO is not allowed) under a server name
+// unique among this process's running servers, sets JACK_DEFAULT_SERVER for
 // the rest of the test (so PortAudio and the ALSA jack plugin connect to it)
 // and stops the server at cleanup. Call Require(t, "jackd", "jack_lsp") first.
 func (e *Env) StartJACK(channels int) *JACK {
 	t := e.t
 	t.Helper()
 	j := &JACK{
-		// The name is stable across runs (test binary + sequence, no pid):
-		// JACK's shared registry holds 8 servers and reclaims a dead
-		// server's slot only when a server of the same name starts, so
-		// per-run names would leak slots whenever a jackd is killed.
-		Server:   fmt.Sprintf("rakkr-%s-%d", strings.TrimSuffix(filepath.Base(os.Args[0]), ".test"), serverSeq.Add(1)),
+		// The name is stable across runs (test binary + slot, no pid):
+		// JACK's shared registry reclaims a dead server's slot only when a
+		// server of the same name starts, so per-run names would leak
+		// slots whenever a jackd is killed.
+		slot:     takeSlot(),
 		Channels: channels,
 		Rate:     48000,
 		done:     make(chan struct{}),
 	}
-	j.cmd = exec.Command("jackd", "--no-realtime", "-d", "dummy",
-		"-r", fmt.Sprint(j.Rate), "-p", "480", "-C", fmt.Sprint(channels), "-P", "2")
+	j.Server = fmt.Sprintf("rakkr-%s-%d", strings.TrimSuffix(filepath.Base(os.Args[0]), ".test"), j.slot)
+	sched := []string{"--no-realtime"}
+	if realtime() {
+		sched = []string{"--realtime", "--realtime-priority", "70"}
+	}
+	j.cmd = exec.Command("jackd", append(sched, "-d", "dummy",
+		"-r", fmt.Sprint(j.Rate), "-p", "480", "-C", fmt.Sprint(channels), "-P", "2")...)
 	j.cmd.Env = append(os.Environ(), "JACK_DEFAULT_SERVER="+j.Server, "JACK_NO_AUDIO_RESERVATION=1")
 	j.cmd.Stdout, j.cmd.Stderr = lockedWriter{j}, lockedWriter{j}
 	j.cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	if err := j.cmd.Start(); err != nil {
+		releaseSlot(j.slot)
 		t.Fatalf("start jackd: %v", err)
 	}
 	go func() { _ = j.cmd.Wait(); close(j.done) }()
@@ -124,6 +165,7 @@ func (j *JACK) Logs() string {
 // stop terminates jackd: SIGTERM, then SIGKILL after 10 s (a killed
 // server leaves its registry slot behind until a server of its name starts).
 func (j *JACK) stop() {
+	defer releaseSlot(j.slot)
 	_ = j.cmd.Process.Signal(syscall.SIGTERM)
 	select {
 	case <-j.done:
