@@ -15,6 +15,18 @@ type Authenticator interface {
 	Authenticate(ctx context.Context, bearer string) (access.Principal, error)
 }
 
+// DigestAuthenticator is implemented by an Authenticator that can resolve a
+// credential from a digest of it (the edge's media tickets keep the digest,
+// never the bearer, and re-authenticate with it on every use).
+type DigestAuthenticator interface {
+	// CredentialDigest returns a reference to bearer that is not itself a
+	// usable bearer.
+	CredentialDigest(bearer string) string
+	// AuthenticateDigest resolves a digest as Authenticate resolves the
+	// bearer: errs.KindUnauthorized once the credential no longer works.
+	AuthenticateDigest(ctx context.Context, digest string) (access.Principal, error)
+}
+
 // Authorizer decides whether a principal may use a permission on a target.
 type Authorizer interface {
 	// Decide answers with the reason; an error means no decision could be made

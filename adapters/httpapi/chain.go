@@ -36,7 +36,13 @@ func (s *Server) chain(r Route) gin.HandlerFunc {
 			s.runNode(c, r, req)
 			return
 		}
-		p, err := s.authenticate(c)
+		var p access.Principal
+		var err error
+		if r.MediaTicket != "" {
+			p, err = s.authenticateMedia(c, r)
+		} else {
+			p, err = s.authenticate(c)
+		}
 		if err != nil {
 			if errs.KindOf(err) == errs.KindUnauthorized {
 				s.recordDecision(c, r, access.Decision{Reason: access.ReasonUnauthenticated, Permission: r.Permission}, access.Global)

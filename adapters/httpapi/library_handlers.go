@@ -3,7 +3,6 @@ package httpapi
 import (
 	"mime"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -162,21 +161,8 @@ func (m *LibraryModule) bulkDelete(c *gin.Context) error {
 // download.
 func (m *LibraryModule) audio(download bool) func(c *gin.Context) error {
 	return func(c *gin.Context) error {
-		var is errs.Issues
-		for k := range c.Request.URL.Query() {
-			if k != "chunk" {
-				is.Add(k, "is not a known parameter")
-			}
-		}
-		chunk := library.WholeRecording
-		if s := c.Query("chunk"); s != "" {
-			n, err := strconv.Atoi(s)
-			if err != nil || n < 0 {
-				is.Add("chunk", "must be a chunk index (a non-negative integer)")
-			}
-			chunk = n
-		}
-		if err := is.Err(); err != nil {
+		chunk, err := chunkQuery(c, "ticket")
+		if err != nil {
 			return err
 		}
 		a, err := m.Service.OpenAudio(RequestContext(c), c.Param("id"), chunk)

@@ -188,13 +188,14 @@ func (s *libStore) Assignments(context.Context) ([]channelmap.Assignment, error)
 	return s.assigns, nil
 }
 
-// libUsers accepts "owner", "operator" (global grant) and "viewer" (node n1).
-type libUsers struct{}
+// libUsers accepts "owner", "operator" (global grant) and "viewer" (node n1)
+// unless their sign-in has ended.
+type libUsers struct{ ended map[string]bool }
 
-func (libUsers) Authenticate(_ context.Context, bearer string) (access.Principal, error) {
+func (u libUsers) Authenticate(_ context.Context, bearer string) (access.Principal, error) {
 	roles := map[string]access.Role{"owner": access.RoleOwner, "operator": access.RoleOperator, "viewer": access.RoleViewer}
 	r, ok := roles[bearer]
-	if !ok {
+	if !ok || u.ended[bearer] {
 		return access.Principal{}, errs.ErrUnauthorized
 	}
 	return access.Principal{Kind: access.PrincipalUser, ID: bearer + "-id", Name: bearer, Roles: []access.Role{r}}, nil
@@ -225,6 +226,11 @@ func (s libScope) ReadableNodes(ctx context.Context, perm access.Permission) (bo
 type libAPI struct {
 	srv   *httpapi.Server
 	store *libStore
+	clock *fleetClock
+	authz *casbinauthz.Authorizer
+	db    dbtest.Case
+	logs  *syncBuffer
+	users libUsers
 }
 
 func newLibAPI(t *testing.T) libAPI {
@@ -270,12 +276,14 @@ func newLibAPI(t *testing.T) libAPI {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := httpapi.New(httpapi.Deps{Log: slog.New(slog.DiscardHandler), Authenticator: libUsers{}, Authorizer: authz, Audit: rec},
+	clock, logs, users := &fleetClock{t: time.Now().UTC()}, &syncBuffer{}, libUsers{ended: map[string]bool{}}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv, err := httpapi.New(httpapi.Deps{Log: log, Authenticator: users, Authorizer: authz, Audit: rec, Clock: clock},
 		httpapi.Options{}, &httpapi.LibraryModule{Service: lib}, &httpapi.SettingsModule{Profiles: prof})
 	if err != nil {
 		t.Fatal(err)
 	}
-	return libAPI{srv: srv, store: st}
+	return libAPI{srv: srv, store: st, clock: clock, authz: authz, db: c, logs: logs, users: users}
 }
 
 func (a libAPI) do(method, path, bearer string, body string, header ...string) *httptest.ResponseRecorder {

@@ -109,11 +109,20 @@ func (m *LibraryModule) Routes() []Route {
 	del.Response = LibraryDeletedResponse{}
 	stream := r(http.MethodGet, base+"/:id/stream", access.RecordingPlayback, "recordings.stream",
 		"Play a recording's audio inline (HTTP Range; ?chunk=<index> for one chunk)", m.audio(false))
-	stream.Raw = true
+	stream.Raw, stream.MediaTicket = true, MediaStream
 	file := r(http.MethodGet, base+"/:id/file", access.RecordingDownload, "recordings.download",
 		"Download a recording's audio as an attachment (HTTP Range; ?chunk=<index> for one chunk)", m.audio(true))
-	file.Raw = true
-	routes := []Route{list, facets, export, bulkMeta, bulkDel, get, meta, del, stream, file}
+	file.Raw, file.MediaTicket = true, MediaFile
+	file.Summary += "; ?ticket= from POST /recordings/:id/download replaces the bearer"
+	stream.Summary += "; ?ticket= from POST /recordings/:id/playback replaces the bearer"
+	playURL := r(http.MethodPost, base+"/:id/playback", access.RecordingPlayback, "recordings.stream.url",
+		"A 10-minute URL for <audio src> on the stream (?ticket=, reusable for Range requests; ?chunk=<index> for one chunk)",
+		m.mediaURL(MediaStream))
+	playURL.Response, playURL.Status = MediaURLResponse{}, http.StatusCreated
+	dlURL := r(http.MethodPost, base+"/:id/download", access.RecordingDownload, "recordings.download.url",
+		"A 10-minute download URL for the file (?ticket=, reusable; ?chunk=<index> for one chunk)", m.mediaURL(MediaFile))
+	dlURL.Response, dlURL.Status = MediaURLResponse{}, http.StatusCreated
+	routes := []Route{list, facets, export, bulkMeta, bulkDel, get, meta, del, stream, file, playURL, dlURL}
 	for i := range routes {
 		if strings.HasPrefix(routes[i].Path, base+"/:id") {
 			routes[i].Target = m.target

@@ -45,7 +45,9 @@ func requestIDMiddleware() gin.HandlerFunc {
 	}
 }
 
-// accessLogMiddleware logs each request with its id, and feeds metrics.
+// accessLogMiddleware logs each request with its id, and feeds metrics. It
+// logs the route template, never the path or query: media and socket
+// tickets travel in ?ticket= and must not reach the logs.
 func accessLogMiddleware(log *slog.Logger, obs HTTPObserver) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		start := time.Now()

@@ -60,6 +60,11 @@ type Route struct {
 	// (chunk uploads) and enforces its own limit; the edge's body cap does
 	// not apply and the OpenAPI body is application/octet-stream.
 	StreamBody bool
+	// MediaTicket, on the recording stream and file GET routes only, lets
+	// the route accept ?ticket= (see IssueMediaURL) for this media route and
+	// the :id in the path instead of the bearer header. The request then
+	// runs as the ticket's issuer and is authorized and audited as usual.
+	MediaTicket MediaRoute
 }
 
 // Module is a group of routes contributed by one area of the API.

@@ -32,6 +32,8 @@ type Deps struct {
 	Authorizer        ports.Authorizer
 	Audit             ports.AuditRecorder
 	Observer          HTTPObserver
+	// Clock times media tickets (nil: the system clock).
+	Clock ports.Clock
 	// Console is the built single-page app (index.html at its root); nil
 	// serves a page saying the console is not built.
 	Console fs.FS
@@ -43,6 +45,7 @@ type Server struct {
 	deps   Deps
 	opts   Options
 	routes []Route
+	media  *mediaTickets
 }
 
 // New builds the engine with the middleware chain and registers modules.
@@ -57,7 +60,7 @@ func New(deps Deps, opts Options, modules ...Module) (*Server, error) {
 	if opts.MaxBodyBytes <= 0 {
 		opts.MaxBodyBytes = 1 << 20
 	}
-	s := &Server{engine: e, deps: deps, opts: opts}
+	s := &Server{engine: e, deps: deps, opts: opts, media: newMediaTickets(deps.Clock)}
 	e.Use(requestIDMiddleware(), recoverMiddleware(deps.Log), accessLogMiddleware(deps.Log, deps.Observer),
 		securityHeadersMiddleware(opts.TLS), corsMiddleware(opts.CORSOrigins), errorMiddleware(deps.Log))
 	for _, m := range modules {
@@ -75,6 +78,9 @@ func New(deps Deps, opts Options, modules ...Module) (*Server, error) {
 
 // add registers one route behind the chain for its access mode.
 func (s *Server) add(r Route) {
+	if r.MediaTicket != "" && (r.Method != http.MethodGet || r.Access != AccessPermission) {
+		panic("httpapi: only permission-checked GET routes accept media tickets: " + r.Method + " " + r.Path)
+	}
 	handlers := []gin.HandlerFunc{bodyLimitMiddleware(s.limitFor(r), s.deps.Log)}
 	handlers = append(handlers, s.chain(r))
 	s.engine.Handle(r.Method, r.Path, handlers...)

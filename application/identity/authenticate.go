@@ -2,6 +2,8 @@ package identity
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rakkr/rakkr/domain/access"
@@ -19,10 +21,33 @@ const lastUsedResolution = time.Minute
 // errs.KindUnauthorized (auth.invalidToken, or auth.sessionExpired for an
 // expired session); a store failure is errs.KindUnavailable.
 func (s *Service) Authenticate(ctx context.Context, bearer string) (access.Principal, error) {
+	return s.authenticate(ctx, ident.KindOfSecret(bearer), ident.HashSecret(bearer))
+}
+
+// CredentialDigest returns a reference to bearer that Authenticate's
+// lookups can use but that cannot be used as a bearer: its kind and its
+// SHA-256, as the stores keep it (media tickets hold this, never the bearer).
+func (s *Service) CredentialDigest(bearer string) string {
+	return strconv.Itoa(int(ident.KindOfSecret(bearer))) + ":" + ident.HashSecret(bearer)
+}
+
+// AuthenticateDigest resolves a CredentialDigest like Authenticate resolves
+// the bearer it was made from: a credential revoked, expired or logged out
+// since, or a disabled user, is errs.KindUnauthorized.
+func (s *Service) AuthenticateDigest(ctx context.Context, digest string) (access.Principal, error) {
+	k, hash, ok := strings.Cut(digest, ":")
+	n, err := strconv.Atoi(k)
+	if !ok || err != nil || hash == "" {
+		return access.Principal{}, ident.ErrInvalidToken
+	}
+	return s.authenticate(ctx, ident.SecretKind(n), hash)
+}
+
+func (s *Service) authenticate(ctx context.Context, kind ident.SecretKind, hash string) (access.Principal, error) {
 	now := s.now()
-	switch ident.KindOfSecret(bearer) {
+	switch kind {
 	case ident.SecretSession:
-		sess, err := s.d.Sessions.GetByTokenHash(ctx, ident.HashSecret(bearer))
+		sess, err := s.d.Sessions.GetByTokenHash(ctx, hash)
 		if err != nil {
 			return access.Principal{}, unauthorizedIfMissing(err)
 		}
@@ -31,7 +56,7 @@ func (s *Service) Authenticate(ctx context.Context, bearer string) (access.Princ
 		}
 		return s.principal(ctx, sess.UserID(), sess.ID(), "", nil)
 	case ident.SecretAPIToken:
-		tok, err := s.d.Tokens.GetByHash(ctx, ident.HashSecret(bearer))
+		tok, err := s.d.Tokens.GetByHash(ctx, hash)
 		if err != nil {
 			return access.Principal{}, unauthorizedIfMissing(err)
 		}

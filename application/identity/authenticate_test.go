@@ -132,3 +132,31 @@ func TestAPITokenPrincipalAndLastUse(t *testing.T) {
 	_, err = f.svc.Authenticate(context.Background(), tok.Secret)
 	wantCode(t, err, "auth.invalidToken")
 }
+
+// TestAuthenticateDigest checks that a credential digest resolves like its
+// bearer, is not itself a bearer, and stops working when the session ends.
+func TestAuthenticateDigest(t *testing.T) {
+	f := newFixture(t)
+	ann := f.user(t, "ann", access.RoleViewer)
+	token := f.login(t, ann)
+	ctx := context.Background()
+	d := f.svc.CredentialDigest(token)
+	p, err := f.svc.AuthenticateDigest(ctx, d)
+	if err != nil || p.ID != ann.User.ID() {
+		t.Fatalf("digest: %v %+v", err, p)
+	}
+	if _, err := f.svc.Authenticate(ctx, d); err == nil {
+		t.Fatal("a digest worked as a bearer")
+	}
+	for _, bad := range []string{"", "x", "1:", ":" + ident.HashSecret(token), "2:" + ident.HashSecret(token)} {
+		_, err := f.svc.AuthenticateDigest(ctx, bad)
+		wantCode(t, err, "auth.invalidToken")
+	}
+	if err := f.svc.Logout(access.WithPrincipal(ctx, p)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.svc.AuthenticateDigest(ctx, d)
+	if errs.KindOf(err) != errs.KindUnauthorized {
+		t.Fatalf("after logout: %v", err)
+	}
+}

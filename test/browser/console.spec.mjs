@@ -175,6 +175,15 @@ try {
   });
 
   let recordingUrl = "";
+  // The player streams from a ticket URL (no bearer header, no Blob): the
+  // server answers the element's Range requests with 206. Listen before the
+  // detail page opens, so the element's first request is seen too.
+  const ranges = [];
+  const onResponse = (res) => {
+    if (/\/api\/v1\/recordings\/[^/]+\/stream\?/.test(res.url()) && res.status() === 206) {
+      ranges.push(res.headers()["content-range"] ?? "");
+    }
+  };
   await step("owner: the library finds the stopped recording", async () => {
     await page.goto(`${BASE}/recordings`, { waitUntil: "domcontentloaded" });
     await page.getByRole("heading", { name: "Recordings", level: 1 }).waitFor();
@@ -195,16 +204,19 @@ try {
       if (tries % 10 === 0) await page.reload({ waitUntil: "domcontentloaded" });
     }
     await shot(page, "07-library");
+    page.on("response", onResponse);
     await row.getByRole("link", { name: TAKE }).click();
     await page.getByRole("heading", { name: "Recording", level: 1 }).waitFor();
     recordingUrl = page.url();
   });
 
-  await step("owner: the recording plays in the <audio> player", async () => {
+  await step("owner: the recording streams in the <audio> player and seeks with HTTP Range", async () => {
     await page.getByRole("table", { name: "Chunks" }).waitFor();
-    await page.getByRole("button", { name: "Load player" }).click();
     const audio = page.locator("audio");
     await audio.waitFor({ timeout: SLOW });
+    const src = await audio.getAttribute("src");
+    if (!/\/stream\?ticket=[0-9a-f]{64}$/.test(src ?? "")) throw new Error(`audio src is not a ticket URL: ${src}`);
+    if ((await audio.getAttribute("preload")) !== "metadata") throw new Error("the player does not preload metadata only");
     const t = await page.waitForFunction(
       () => {
         const a = document.querySelector("audio");
@@ -225,6 +237,29 @@ try {
     const seen = await t.jsonValue();
     if (seen.error) throw new Error(`audio element: ${seen.error}`);
     console.log(`     playing: currentTime ${seen.currentTime.toFixed(2)} s of ${seen.duration.toFixed(2)} s`);
+    // Seek past what the first request would have loaded and check that it plays on from there.
+    const target = Math.min(3, seen.duration - 1);
+    await page.evaluate((to) => {
+      const a = document.querySelector("audio");
+      a.currentTime = to;
+      if (a.paused) void a.play();
+    }, target);
+    const s2 = await page.waitForFunction(
+      (to) => {
+        const a = document.querySelector("audio");
+        if (a.error) return { error: a.error.message || `media error ${a.error.code}` };
+        return !a.seeking && a.currentTime >= to && (a.currentTime > to + 0.1 || a.ended)
+          ? { currentTime: a.currentTime, ended: a.ended }
+          : false;
+      },
+      target,
+      { timeout: WAIT, polling: 100 },
+    );
+    const after = await s2.jsonValue();
+    if (after.error) throw new Error(`audio element after seeking: ${after.error}`);
+    page.off("response", onResponse);
+    if (ranges.length === 0) throw new Error("the server answered no Range request (206) on the stream");
+    console.log(`     seeked to ${target.toFixed(2)} s, now at ${after.currentTime.toFixed(2)} s; 206 responses: ${ranges.join(", ")}`);
     await page.evaluate(() => document.querySelector("audio")?.pause());
     await shot(page, "08-recording-detail");
   });
@@ -234,6 +269,7 @@ try {
       page.waitForEvent("download", { timeout: SLOW }),
       page.getByRole("button", { name: "Download", exact: true }).click(),
     ]);
+    if (!/\/file\?ticket=[0-9a-f]{64}$/.test(download.url())) throw new Error(`download URL is not a ticket URL: ${download.url()}`);
     const path = await download.path();
     const size = statSync(path).size;
     if (!(size > 0)) throw new Error(`downloaded ${download.suggestedFilename()} is empty`);

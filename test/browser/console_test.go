@@ -67,9 +67,10 @@ func writeSine(t *testing.T, path string, seconds int) {
 
 // TestConsoleInChromium signs in through the console, watches the live
 // meter of a real agent capturing from a JACK-backed ALSA device move,
-// records from the Record dialog, stops, finds, plays and downloads the
-// recording, checks a viewer's view and the server's 403s, and verifies the
-// audit chain and the recording's events from the Audit page.
+// records from the Record dialog, stops, finds, plays (seeking with HTTP
+// Range through the ticket URL) and downloads the recording, checks a
+// viewer's view and the server's 403s, and verifies the audit chain and the
+// recording's events from the Audit page.
 func TestConsoleInChromium(t *testing.T) {
 	frontend, err := filepath.Abs("../../frontend")
 	if err != nil {

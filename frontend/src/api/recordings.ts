@@ -3,8 +3,7 @@
 // from openapi.json by `make api-types`), so a change in the controller's
 // document shows up here as a type error.
 
-import { tokenStore } from "../auth/token";
-import { API_BASE, api } from "./client";
+import { api } from "./client";
 import { exportHref } from "./fleet";
 import type { ListMeta, Page } from "./fleet";
 import type {
@@ -248,45 +247,6 @@ export const assignTemplate = (body: { targetType: string; targetId: string; tem
 export const unassignTemplate = (targetType: string, targetId: string) =>
   api.request<unknown>("/settings/channel-map-assignments", { method: "DELETE", query: { targetType, targetId } });
 
-// --- media with the bearer ---------------------------------------------------
-
-/** URL of a recording's audio stream (HTTP Range, recording:playback). */
-export const streamUrl = (id: string) => `${API_BASE}/recordings/${enc(id)}/stream`;
-/** URL of a recording's file, or of one chunk (recording:download). */
-export const fileUrl = (id: string, chunk?: number) =>
-  `${API_BASE}/recordings/${enc(id)}/file${chunk === undefined ? "" : `?chunk=${chunk}`}`;
-
-/**
- * GETs `url` with the bearer and returns the body as a Blob. The API accepts
- * the bearer only in the Authorization header (no ?access_token=, and the
- * socket ticket is for /ws only), so media elements and download links
- * cannot point at the URL directly.
- */
-export async function fetchAuthorizedBlob(
-  url: string,
-  signal?: AbortSignal,
-): Promise<{ blob: Blob; filename: string | null }> {
-  const token = tokenStore.bearer();
-  const res = await fetch(url, {
-    headers: token ? { Authorization: `Bearer ${token}` } : {},
-    credentials: "same-origin",
-    ...(signal ? { signal } : {}),
-  });
-  if (!res.ok) {
-    let message = `Request failed (${res.status}).`;
-    if (res.status === 403) message = "You do not have permission to do that.";
-    try {
-      const body = (await res.json()) as { error?: { message?: string } };
-      if (body.error?.message) message = body.error.message;
-    } catch {
-      /* keep the generic message */
-    }
-    if (res.status === 401 && token) tokenStore.clear("expired");
-    throw new Error(message);
-  }
-  return { blob: await res.blob(), filename: filenameOf(res.headers.get("Content-Disposition")) };
-}
-
 /** The filename of a Content-Disposition header (filename* wins), or null. */
 export function filenameOf(header: string | null): string | null {
   if (!header) return null;
@@ -300,19 +260,6 @@ export function filenameOf(header: string | null): string | null {
   }
   const plain = /filename\s*=\s*"?([^";]+)"?/.exec(header);
   return plain?.[1]?.trim() || null;
-}
-
-/** Saves `url` (fetched with the bearer) as a file named by the server or `fallback`. */
-export async function downloadAuthorized(url: string, fallback: string): Promise<void> {
-  const { blob, filename } = await fetchAuthorizedBlob(url);
-  const href = URL.createObjectURL(blob);
-  const a = document.createElement("a");
-  a.href = href;
-  a.download = filename || fallback;
-  document.body.appendChild(a);
-  a.click();
-  a.remove();
-  setTimeout(() => URL.revokeObjectURL(href), 10_000);
 }
 
 /** A safe default filename for a recording. */

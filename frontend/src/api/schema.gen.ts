@@ -619,6 +619,11 @@ export interface LibraryRecordingDetail {
   waveform?: WaveformView;
 }
 
+export interface MediaURLResponse {
+  expiresAt: string;
+  url: string;
+}
+
 export interface MeterFrameResponse {
   ageSeconds: number;
   capturedAt?: string;
@@ -1594,13 +1599,21 @@ export interface Operations {
     body: never;
     data: RecordingView;
   };
-  /** Download a recording's audio as an attachment (HTTP Range; ?chunk=<index> for one chunk) */
+  /** Download a recording's audio as an attachment (HTTP Range; ?chunk=<index> for one chunk); ?ticket= from POST /recordings/:id/download replaces the bearer */
   "recordings.download": {
     method: "GET";
     path: "/api/v1/recordings/{id}/file";
     permission: "recording:download";
     body: never;
     data: unknown;
+  };
+  /** A 10-minute download URL for the file (?ticket=, reusable; ?chunk=<index> for one chunk) */
+  "recordings.download.url": {
+    method: "POST";
+    path: "/api/v1/recordings/{id}/download";
+    permission: "recording:download";
+    body: never;
+    data: MediaURLResponse;
   };
   /** Export the manifest of the filtered recordings as CSV (formula-injection safe) */
   "recordings.export": {
@@ -1690,13 +1703,21 @@ export interface Operations {
     body: never;
     data: RecordingWithJob;
   };
-  /** Play a recording's audio inline (HTTP Range; ?chunk=<index> for one chunk) */
+  /** Play a recording's audio inline (HTTP Range; ?chunk=<index> for one chunk); ?ticket= from POST /recordings/:id/playback replaces the bearer */
   "recordings.stream": {
     method: "GET";
     path: "/api/v1/recordings/{id}/stream";
     permission: "recording:playback";
     body: never;
     data: unknown;
+  };
+  /** A 10-minute URL for <audio src> on the stream (?ticket=, reusable for Range requests; ?chunk=<index> for one chunk) */
+  "recordings.stream.url": {
+    method: "POST";
+    path: "/api/v1/recordings/{id}/playback";
+    permission: "recording:playback";
+    body: never;
+    data: MediaURLResponse;
   };
   /** Create a room (name unique per site) */
   "rooms.create": {

@@ -109,9 +109,9 @@ export function Dialog({ title, onClose, children }: { title: string; onClose: (
           }
           if (e.key !== "Tab" || !ref.current) return;
           const items = tabbable(ref.current);
-          if (items.length === 0) return;
           const first = items[0];
           const last = items[items.length - 1];
+          if (!first || !last) return;
           if (e.shiftKey && document.activeElement === first) {
             e.preventDefault();
             last.focus();

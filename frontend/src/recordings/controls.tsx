@@ -1,21 +1,16 @@
 // Recording controls shared by the dashboard and the recordings pages: a
-// confirm-in-a-dialog button, Stop, download and the authorized player.
+// confirm-in-a-dialog button, Stop, download and the streaming player.
 
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useEffect, useRef, useState } from "react";
+import { useLayoutEffect, useRef, useState } from "react";
 import type { ReactNode } from "react";
-import {
-  downloadAuthorized,
-  fetchAuthorizedBlob,
-  fileUrl,
-  recordingFilename,
-  stopRecording,
-  streamUrl,
-} from "../api/recordings";
+import { downloadRecording, fileUrl, mediaRefreshDelay, streamUrl } from "../api/media";
+import { stopRecording } from "../api/recordings";
 import type { Recording } from "../api/recordings";
 import { useCan } from "../auth/Guard";
 import type { Permission } from "../auth/permissions";
 import { Dialog, ErrorNotice, PermButton } from "../components/ui";
+import { usePlaybackUrl } from "./useMediaUrl";
 
 /** A permission-aware button that asks in a modal dialog before running `action`. */
 export function ConfirmDialogButton({
@@ -121,7 +116,7 @@ export function StopRecordingButton({ recording, small }: { recording: Pick<Reco
   );
 }
 
-/** Downloads the recording (or one chunk) with the bearer (recording:download). */
+/** Downloads the recording (or one chunk) through a short-lived URL (recording:download). */
 export function DownloadButton({
   recording,
   chunk,
@@ -147,7 +142,7 @@ export function DownloadButton({
           setBusy(true);
           setError(null);
           try {
-            await downloadAuthorized(fileUrl(recording.id, chunk), recordingFilename(recording, chunk));
+            await downloadRecording(recording, chunk);
           } catch (err) {
             setError(err);
           } finally {
@@ -162,15 +157,12 @@ export function DownloadButton({
   );
 }
 
-/** Above this size the player is not loaded into memory (download instead). */
-export const MAX_PLAYABLE_BYTES = 512 * 1024 * 1024;
-
 /**
- * An <audio> player for a recording. The API takes the bearer only as a
- * header, so the element cannot stream from /stream directly: the stream is
- * fetched with the bearer into a Blob and played from an object URL. That
- * loads the whole file first (no seeking before it arrives), which is fine for
- * the files the console plays; very large files are offered as downloads.
+ * An <audio> player for a recording. It streams from a short-lived ticket
+ * URL (fetched when it mounts and refreshed before it expires), so the
+ * browser loads only the metadata first and seeks at once with HTTP Range
+ * requests, whatever the file's size. When the URL is replaced the position
+ * (and playing state) carries over.
  */
 export function RecordingPlayer({
   recording,
@@ -180,65 +172,59 @@ export function RecordingPlayer({
   onProgress?: (fraction: number) => void;
 }) {
   const playback = useCan("recording:playback");
-  const [src, setSrc] = useState<string | null>(null);
-  const [state, setState] = useState<"idle" | "loading" | "ready" | "error">("idle");
-  const [error, setError] = useState<unknown>(null);
-  const abort = useRef<AbortController | null>(null);
-  const tooLarge = recording.sizeBytes > MAX_PLAYABLE_BYTES;
+  const media = usePlaybackUrl(playback.allowed ? recording.id : null);
+  const url = media.data?.url;
+  const last = useRef({ time: 0, playing: false });
+  const restore = useRef<{ time: number; playing: boolean } | null>(null);
+  const shown = useRef<string | undefined>(undefined);
+  const [mediaError, setMediaError] = useState<string | null>(null);
 
-  useEffect(
-    () => () => {
-      abort.current?.abort();
-    },
-    [],
-  );
-  useEffect(
-    () => () => {
-      if (src) URL.revokeObjectURL(src);
-    },
-    [src],
-  );
-
-  const load = async () => {
-    abort.current?.abort();
-    const ctl = new AbortController();
-    abort.current = ctl;
-    setState("loading");
-    setError(null);
-    try {
-      const { blob } = await fetchAuthorizedBlob(streamUrl(recording.id), ctl.signal);
-      setSrc(URL.createObjectURL(blob));
-      setState("ready");
-    } catch (err) {
-      if (ctl.signal.aborted) return;
-      setError(err);
-      setState("error");
-    }
-  };
+  // Runs in the commit that swaps src, before the element's load events.
+  useLayoutEffect(() => {
+    if (shown.current && url && url !== shown.current && last.current.time > 0) restore.current = { ...last.current };
+    shown.current = url;
+  }, [url]);
 
   if (!playback.allowed) return <p className="muted">{playback.reason}</p>;
-  if (tooLarge)
-    return <p className="muted">This recording is too large to play in the browser; download it instead.</p>;
   return (
     <div className="player">
-      {state !== "ready" ? (
-        <button type="button" className="button" onClick={() => void load()} disabled={state === "loading"}>
-          {state === "loading" ? "Loading audio…" : "Load player"}
-        </button>
+      {media.isPending ? (
+        <p className="muted" role="status">
+          Loading player…
+        </p>
       ) : null}
-      {src ? (
+      {url ? (
         <audio
           controls
-          src={src}
+          preload="metadata"
+          src={url}
           aria-label={`Play ${recording.name || recording.id}`}
           data-stream={streamUrl(recording.id)}
+          onLoadedMetadata={(e) => {
+            const r = restore.current;
+            restore.current = null;
+            setMediaError(null);
+            if (!r) return;
+            const a = e.currentTarget;
+            a.currentTime = r.time;
+            if (r.playing) void a.play().catch(() => undefined);
+          }}
           onTimeUpdate={(e) => {
             const a = e.currentTarget;
+            last.current = { time: a.currentTime, playing: !a.paused };
             if (onProgress && a.duration > 0) onProgress(a.currentTime / a.duration);
+          }}
+          onPause={(e) => {
+            last.current = { time: e.currentTarget.currentTime, playing: false };
+          }}
+          onError={() => {
+            // An expired URL (a laptop waking up): fetch a fresh one.
+            if (media.data && mediaRefreshDelay(media.data.expiresAt) === 0 && !media.isFetching) void media.refetch();
+            else setMediaError("The audio could not be loaded.");
           }}
         />
       ) : null}
-      <ErrorNotice error={error} />
+      <ErrorNotice error={media.error ?? (mediaError ? new Error(mediaError) : null)} />
     </div>
   );
 }
