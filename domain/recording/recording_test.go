@@ -83,3 +83,44 @@ func TestMergePeaksKeepsEachChunksPlace(t *testing.T) {
 }
 
 func errDetails(err error) string { return strings.ReplaceAll(fmtErr(err), "\n", " ") }
+
+// TestPeakBinsMatchesTheDefinition checks the boundary-walking bins against
+// the per-frame rule (frame f in bin f·bins/total) for awkward sizes and
+// block splits.
+func TestPeakBinsMatchesTheDefinition(t *testing.T) {
+	for _, c := range []struct {
+		total      int64
+		ch, bins   int
+		blockSizes []int
+	}{{1000, 2, 256, []int{7, 64, 1}}, {255, 1, 256, []int{3}}, {100000, 3, 256, []int{4096, 17}}, {1, 1, 256, []int{1}}} {
+		samples := make([]float32, c.total*int64(c.ch))
+		for i := range samples {
+			samples[i] = float32((i*7919)%2001-1000) / 1000
+		}
+		want := make([]float32, min(int64(c.bins), c.total))
+		for f := int64(0); f < c.total; f++ {
+			b := int(f * int64(len(want)) / c.total)
+			for _, v := range samples[f*int64(c.ch) : (f+1)*int64(c.ch)] {
+				if v < 0 {
+					v = -v
+				}
+				want[b] = max(want[b], min(v, 1))
+			}
+		}
+		p := NewPeakBins(c.total, c.ch, c.bins)
+		for i, k := 0, 0; i < len(samples); k++ {
+			n := min(c.blockSizes[k%len(c.blockSizes)]*c.ch, len(samples)-i)
+			p.Add(samples[i : i+n])
+			i += n
+		}
+		got := p.Peaks()
+		if len(got) != len(want) {
+			t.Fatalf("%+v: %d bins, want %d", c, len(got), len(want))
+		}
+		for i := range got {
+			if got[i] != want[i] {
+				t.Fatalf("%+v: bin %d = %v, want %v", c, i, got[i], want[i])
+			}
+		}
+	}
+}

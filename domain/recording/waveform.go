@@ -19,6 +19,8 @@ type PeakBins struct {
 	total    int64
 	channels int
 	seen     int64
+	bin      int   // the bin of frame seen
+	next     int64 // the first frame of bin+1
 }
 
 // NewPeakBins prepares bins for total frames of channels channels.
@@ -29,28 +31,45 @@ func NewPeakBins(total int64, channels, bins int) *PeakBins {
 	if total < int64(bins) {
 		bins = max(1, int(total))
 	}
-	return &PeakBins{bins: make([]float32, bins), total: max(total, 1), channels: max(channels, 1)}
+	p := &PeakBins{bins: make([]float32, bins), total: max(total, 1), channels: max(channels, 1)}
+	p.next = p.start(1)
+	return p
 }
 
-// Add feeds interleaved frames.
+// start is the first frame of bin b (frame f falls in bin f·bins/total).
+func (p *PeakBins) start(b int) int64 {
+	n := int64(len(p.bins))
+	return (int64(b)*p.total + n - 1) / n
+}
+
+// Add feeds interleaved frames. It walks bin boundaries instead of
+// dividing per frame (the controller bins every uploaded chunk: an hour
+// of audio is 170 million frames).
 func (p *PeakBins) Add(samples []float32) {
-	for i := 0; i+p.channels <= len(samples); i += p.channels {
-		b := int(p.seen * int64(len(p.bins)) / p.total)
-		if b >= len(p.bins) {
-			b = len(p.bins) - 1
+	last := len(p.bins) - 1
+	for i := 0; i+p.channels <= len(samples); {
+		for p.seen >= p.next && p.bin < last {
+			p.bin++
+			p.next = p.start(p.bin + 1)
 		}
-		for _, v := range samples[i : i+p.channels] {
+		// Frames up to the next boundary all land in p.bin.
+		n := len(samples) - i
+		if p.bin < last {
+			n = min(n, int(p.next-p.seen)*p.channels)
+		}
+		n -= n % p.channels
+		peak := p.bins[p.bin]
+		for _, v := range samples[i : i+n] {
 			if v < 0 {
 				v = -v
 			}
-			if v > 1 {
-				v = 1
-			}
-			if v > p.bins[b] {
-				p.bins[b] = v
+			if v > peak {
+				peak = v
 			}
 		}
-		p.seen++
+		p.bins[p.bin] = min(peak, 1)
+		i += n
+		p.seen += int64(n / p.channels)
 	}
 }
 
