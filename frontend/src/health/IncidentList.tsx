@@ -3,6 +3,7 @@
 
 import { Link } from "react-router";
 import type { HealthEvent } from "../api/fleet";
+import { TableHead } from "../components/table";
 import { Badge, ErrorNotice, PermButton, When } from "../components/ui";
 import { useHealthAction } from "./useHealthActions";
 
@@ -14,18 +15,7 @@ export function IncidentList({ events, empty }: { events: HealthEvent[]; empty: 
     <>
       <ErrorNotice error={action.error} />
       <table className="table">
-        <thead>
-          <tr>
-            <th scope="col">Opened</th>
-            <th scope="col">Severity</th>
-            <th scope="col">Type</th>
-            <th scope="col">Node</th>
-            <th scope="col">Status</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
-          </tr>
-        </thead>
+        <TableHead columns={["Opened", "Severity", "Type", "Node", "Status"]} hidden="Actions" />
         <tbody>
           {events.map((e) => (
             <tr key={e.id}>

@@ -7,6 +7,7 @@ import { Link } from "react-router";
 import { listRecordings } from "../api/recordings";
 import type { Recording } from "../api/recordings";
 import { Card } from "../components/Card";
+import { QueryList, TableHead } from "../components/table";
 import { Badge, When } from "../components/ui";
 import { formatDuration } from "../format/units";
 import { StopRecordingButton } from "./controls";
@@ -45,61 +46,43 @@ function Elapsed({ r }: { r: Recording }) {
 export function ActiveRecordings() {
   useLiveTopics(["recordings", "jobs"]);
   const q = useActiveRecordings();
-  const items = q.data?.items ?? [];
   return (
     <Card title={`Active recordings${q.data ? ` (${q.data.meta.total})` : ""}`}>
       <div className="toolbar">
         <RecordButton />
         <Link to="/recordings">Library</Link>
       </div>
-      {q.isError ? (
-        <p className="notice notice--error" role="alert">
-          {q.error.message}
-        </p>
-      ) : q.isPending ? (
-        <p className="muted">Loading…</p>
-      ) : items.length === 0 ? (
-        <p className="muted">Nothing is recording.</p>
-      ) : (
-        <table className="table" aria-label="Active recordings">
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Status</th>
-              <th scope="col">Node</th>
-              <th scope="col">Started</th>
-              <th scope="col">Elapsed</th>
-              <th scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((r) => (
-              <tr key={r.id}>
-                <td>
-                  <Link to={`/recordings/${encodeURIComponent(r.id)}`}>{r.name || r.id}</Link>
-                </td>
-                <td>
-                  <Badge value={r.status} />
-                </td>
-                <td>
-                  <NodeName id={r.nodeId} />
-                </td>
-                <td>
-                  <When value={r.startedAt || r.createdAt} />
-                </td>
-                <td>
-                  <Elapsed r={r} />
-                </td>
-                <td>
-                  <StopRecordingButton recording={r} small />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <QueryList query={q} items={q.data?.items} empty="Nothing is recording.">
+        {(items) => (
+          <table className="table" aria-label="Active recordings">
+            <TableHead columns={["Name", "Status", "Node", "Started", "Elapsed"]} hidden="Actions" />
+            <tbody>
+              {items.map((r) => (
+                <tr key={r.id}>
+                  <td>
+                    <Link to={`/recordings/${encodeURIComponent(r.id)}`}>{r.name || r.id}</Link>
+                  </td>
+                  <td>
+                    <Badge value={r.status} />
+                  </td>
+                  <td>
+                    <NodeName id={r.nodeId} />
+                  </td>
+                  <td>
+                    <When value={r.startedAt || r.createdAt} />
+                  </td>
+                  <td>
+                    <Elapsed r={r} />
+                  </td>
+                  <td>
+                    <StopRecordingButton recording={r} small />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryList>
     </Card>
   );
 }

@@ -2,6 +2,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Link } from "react-router";
 import { LIVE_JOB_STATUSES, RETRYABLE_JOB_STATUSES, retryJob, stopJob } from "../api/recordings";
 import type { Job } from "../api/recordings";
+import { TableHead } from "../components/table";
 import { Badge, ErrorNotice, PermButton, When } from "../components/ui";
 import { ConfirmDialogButton } from "./controls";
 import { NodeName } from "./NodeName";
@@ -37,21 +38,10 @@ export function JobsTable({ jobs, showRecording }: { jobs: readonly Job[]; showR
   if (jobs.length === 0) return <p className="muted">No jobs.</p>;
   return (
     <table className="table" aria-label="Jobs">
-      <thead>
-        <tr>
-          <th scope="col">Job</th>
-          {showRecording ? <th scope="col">Recording</th> : null}
-          <th scope="col">Status</th>
-          <th scope="col">Node</th>
-          <th scope="col">Created</th>
-          <th scope="col">Started</th>
-          <th scope="col">Completed</th>
-          <th scope="col">Failure reason</th>
-          <th scope="col">
-            <span className="visually-hidden">Actions</span>
-          </th>
-        </tr>
-      </thead>
+      <TableHead
+        columns={["Job", ...(showRecording ? ["Recording"] : []), "Status", "Node", "Created", "Started", "Completed", "Failure reason"]}
+        hidden="Actions"
+      />
       <tbody>
         {jobs.map((j) => (
           <tr key={j.id}>

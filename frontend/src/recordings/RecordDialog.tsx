@@ -10,6 +10,7 @@ import type { Node } from "../api/fleet";
 import { CHANNEL_MODES, defaultChannelMode, listProfiles, listTemplates, parseTags, startRecording } from "../api/recordings";
 import type { StartRecordingRequest, StartRecordingResult } from "../api/recordings";
 import { Guard, useCan } from "../auth/Guard";
+import { SubmitRow } from "../components/form";
 import { Dialog, ErrorNotice, SelectField, TextField } from "../components/ui";
 import { formatDateTime } from "../format/datetime";
 
@@ -205,18 +206,13 @@ function RecordForm({ onClose, onStarted }: { onClose: () => void; onStarted?: (
       <TextField label="Tags" value={tags} onChange={setTags} placeholder="comma-separated" />
       <TextField label="Stop after (minutes)" type="number" value={duration} onChange={setDuration} placeholder="until stopped" />
       <ErrorNotice error={start.error} />
-      <div className="row">
-        <button
-          type="submit"
-          className="button button--primary"
-          disabled={start.isPending || !nodeId || !interfaceId || channels.length === 0}
-        >
-          {start.isPending ? "Starting…" : "Start recording"}
-        </button>
-        <button type="button" className="button" onClick={onClose}>
-          Cancel
-        </button>
-      </div>
+      <SubmitRow
+        label="Start recording"
+        pendingLabel="Starting…"
+        pending={start.isPending}
+        disabled={!nodeId || !interfaceId || channels.length === 0}
+        onCancel={onClose}
+      />
     </form>
   );
 }
