@@ -31,6 +31,8 @@ type job struct {
 	dropped  atomic.Bool
 	reported atomic.Bool // the controller accepted the report: never drop
 	stopOnce sync.Once
+	// controlFailing is set while control_plane_failed is open for the job.
+	controlFailing atomic.Bool
 }
 
 // mapOf turns a command's pinned channel map into a channelmap.Map.

@@ -17,7 +17,6 @@ import (
 // never stop the capture: they are logged and raise control_plane_failed
 // once, control_plane_recovered when heartbeats work again.
 func (j *job) heartbeats(ctx context.Context) {
-	failing := false
 	for {
 		if !sleep(ctx, j.r.cfg.HeartbeatInterval) {
 			return
@@ -31,18 +30,13 @@ func (j *job) heartbeats(ctx context.Context) {
 			j.drop(err)
 			return
 		case err != nil:
-			if !failing {
-				failing = true
+			if j.controlFailing.CompareAndSwap(false, true) {
 				j.r.cfg.Logger.Warn("job heartbeat failed; the capture goes on", "job", j.rec.Job.ID, "err", err)
 				j.r.event(j.snapshot(), EventControlPlaneFailed, agentapi.SeverityWarning, "", map[string]any{"error": err.Error()})
 			}
 			continue
 		}
-		if failing {
-			failing = false
-			j.r.cfg.Logger.Info("job heartbeat works again", "job", j.rec.Job.ID)
-			j.r.event(j.snapshot(), EventControlPlaneRecovered, agentapi.SeverityInfo, EventControlPlaneFailed, nil)
-		}
+		j.controlPlaneWorks()
 		if st.Cancelled {
 			j.drop(errors.New("the controller cancelled the job"))
 			return
@@ -55,6 +49,16 @@ func (j *job) heartbeats(ctx context.Context) {
 				c.Stop()
 			}
 		}
+	}
+}
+
+// controlPlaneWorks resolves an open control_plane_failed after any call
+// the controller answered (a heartbeat, the report): the last heartbeat
+// before the report may never come, and the warning must not stay open.
+func (j *job) controlPlaneWorks() {
+	if j.controlFailing.CompareAndSwap(true, false) {
+		j.r.cfg.Logger.Info("the controller answers the job again", "job", j.rec.Job.ID)
+		j.r.event(j.snapshot(), EventControlPlaneRecovered, agentapi.SeverityInfo, EventControlPlaneFailed, nil)
 	}
 }
 
@@ -135,6 +139,7 @@ func (j *job) sendReport() {
 		_, err := j.r.cfg.API.ReportJob(ctx, rec.Job.ID, *rec.Report)
 		switch {
 		case err == nil:
+			j.controlPlaneWorks()
 			j.reported.Store(true)
 			j.update(func(r *ports.AgentJob) { r.Phase = ports.PhaseDone })
 			j.r.cfg.Logger.Info("job reported", "job", rec.Job.ID, "status", rec.Report.Status, "reason", rec.Report.Reason, "chunks", rec.Report.ChunkTotal)

@@ -206,9 +206,11 @@ func TestControllerOutageDoesNotStopTheCapture(t *testing.T) {
 	if r.Status != "completed" || r.Reason != "duration_reached" || r.ChunkTotal != 3 || len(h.stored("job_o")) != 3 {
 		t.Fatalf("report %+v, stored %d", r, len(h.stored("job_o")))
 	}
-	if h.events.count(jobs.EventControlPlaneRecovered) != 1 || h.events.count(jobs.EventUploadRecovered) != 1 {
-		t.Fatal("recovery events missing")
-	}
+	// The recoveries are sent from the heartbeat and upload loops, which
+	// may run a moment after the report.
+	eventually(t, "recovery events", func() bool {
+		return h.events.count(jobs.EventControlPlaneRecovered) == 1 && h.events.count(jobs.EventUploadRecovered) == 1
+	})
 }
 
 func TestUploadResumesFromReceivedBytes(t *testing.T) {
