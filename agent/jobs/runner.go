@@ -6,8 +6,8 @@
 // retried while the recorder keeps going. Every step is kept in the agent's
 // durable job state, so that a restart finishes what a crash interrupted.
 //
-// The raw masters stay in the cache after a job is done; removing them is
-// left to a retention policy (not implemented yet).
+// The raw masters and renders stay in the cache after a job is done, for
+// Retention.KeepFor (72 h), or until the disk runs short (see Sweep).
 package jobs
 
 import (
@@ -56,6 +56,8 @@ type Config struct {
 	// SilenceFloorDbfs is the peak under which a capture counts as silent
 	// (0: render.DefaultFloorDbfs).
 	SilenceFloorDbfs float64
+	// Retention removes done jobs' files from the cache.
+	Retention Retention
 	// Logger receives the runner's log (default slog.Default()).
 	Logger *slog.Logger
 }
@@ -93,6 +95,12 @@ func New(cfg Config) *Runner {
 	if cfg.Capacity == nil {
 		cfg.Capacity = func() int { return 1 }
 	}
+	if cfg.Retention.KeepFor == 0 {
+		cfg.Retention.KeepFor = 72 * time.Hour
+	}
+	if cfg.Retention.Interval <= 0 {
+		cfg.Retention.Interval = time.Minute
+	}
 	return &Runner{cfg: cfg, jobs: map[string]*job{}}
 }
 
@@ -113,6 +121,8 @@ func (r *Runner) Run(ctx context.Context) error {
 		r.cfg.Logger.Error("cannot read the agent's job state; unfinished jobs are not recovered", "err", err)
 	}
 	defer r.wg.Wait()
+	r.wg.Add(1)
+	go func() { defer r.wg.Done(); r.retain(ctx) }()
 	t := time.NewTimer(0)
 	defer t.Stop()
 	for {

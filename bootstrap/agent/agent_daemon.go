@@ -152,7 +152,14 @@ func RunDaemon(ctx context.Context, args []string, stdout, stderr io.Writer) int
 	}
 	var d *daemon.Daemon
 	capacity := func() int { return max(1, d.NodeConfig().MaxConcurrentRecordings) }
-	js, err := setupJobs(*f.dataDir, client, hlog, hub, audio.iface.SystemRef, capacity, minFree, logger)
+	keep, err := time.ParseDuration(*f.cacheKeep)
+	if err != nil || keep < 0 {
+		return fail("RAKKR_RECORDING_CACHE_KEEP %q is not a duration ≥ 0", *f.cacheKeep)
+	}
+	if keep == 0 {
+		keep = -1 // jobs.Retention: keep until space is short
+	}
+	js, err := setupJobs(*f.dataDir, client, hlog, hub, audio.iface.SystemRef, capacity, minFree, keep, logger)
 	if err != nil {
 		return fail("%v", err)
 	}

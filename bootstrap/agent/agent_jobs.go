@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/rakkr/rakkr/adapters/agentclient"
 	"github.com/rakkr/rakkr/adapters/agentstate"
@@ -12,6 +13,7 @@ import (
 	"github.com/rakkr/rakkr/agent/capture"
 	"github.com/rakkr/rakkr/agent/healthlog"
 	"github.com/rakkr/rakkr/agent/jobs"
+	"github.com/rakkr/rakkr/agent/recorder"
 	"github.com/rakkr/rakkr/ports/agentapi"
 )
 
@@ -54,7 +56,7 @@ type jobsSetup struct {
 // setupJobs opens the job state in dataDir and builds the job runner over
 // the node's one capture hub (found by the interface's systemRef).
 func setupJobs(dataDir string, client *agentclient.Client, hlog *healthlog.Log, hub *capture.Hub, systemRef string,
-	capacity func() int, minFree int64, logger *slog.Logger) (jobsSetup, error) {
+	capacity func() int, minFree int64, keep time.Duration, logger *slog.Logger) (jobsSetup, error) {
 	st, err := agentstate.Open(dataDir)
 	if err != nil {
 		return jobsSetup{}, err
@@ -70,6 +72,9 @@ func setupJobs(dataDir string, client *agentclient.Client, hlog *healthlog.Log, 
 			return hub, true
 		},
 		CacheDir: filepath.Join(dataDir, RecordingsDir), Capacity: capacity, MinFreeBytes: minFree, Logger: logger,
+		// Finished jobs go after keep, or sooner while free space is under
+		// four times the recording floor (room for the next recordings).
+		Retention: jobs.Retention{KeepFor: keep, FreeFloor: 4 * max(minFree, recorder.DefaultMinFreeBytes), Free: statfsDisk{}.FreeBytes},
 	})
 	return jobsSetup{runner: r, state: st}, nil
 }

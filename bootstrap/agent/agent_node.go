@@ -34,6 +34,7 @@ var AgentNodeSettings = []settings.Setting{
 	{Env: AudioSourceSetting.Env, Flag: AudioSourceSetting.Flag, Default: "portaudio:default", Help: AudioSourceSetting.Help},
 	{Env: "RAKKR_HEARTBEAT_INTERVAL", Flag: "heartbeat-interval", Default: "5s", Help: "run: heartbeat period"},
 	{Env: "RAKKR_RECORDING_MIN_FREE", Flag: "recording-min-free", Default: "256MiB", Help: "run: free disk space kept under the recording cache; a recording does not start, or ends as disk_full, below it"},
+	{Env: "RAKKR_RECORDING_CACHE_KEEP", Flag: "recording-cache-keep", Default: "72h", Help: "run: how long a finished recording's files stay in the node cache once the controller holds it (0 keeps them until space is short)"},
 }
 
 // Exit code of `rakkr-agent run` when the controller refuses the node
@@ -45,7 +46,7 @@ type nodeFlags struct {
 	fs                                   *flag.FlagSet
 	controller, token, dataDir, ca       *string
 	nodeID, nodeToken, source, heartbeat *string
-	minFree                              *string
+	minFree, cacheKeep                   *string
 	insecure                             *bool
 }
 
@@ -76,7 +77,8 @@ func parseNodeFlags(name string, args []string, stderr io.Writer) (nodeFlags, in
 	insecure, _ := strconv.ParseBool(env("RAKKR_ALLOW_INSECURE_CONTROLLER", "false"))
 	f := nodeFlags{fs: fs, controller: s(0, ""), token: s(1, ""), dataDir: s(2, defaultAgentDataDir()),
 		insecure: fs.Bool(AgentNodeSettings[3].Flag, insecure, AgentNodeSettings[3].Help+" (env RAKKR_ALLOW_INSECURE_CONTROLLER)"),
-		ca:       s(4, ""), nodeID: s(5, ""), nodeToken: s(6, ""), source: s(7, ""), heartbeat: s(8, "5s"), minFree: s(9, "256MiB")}
+		ca:       s(4, ""), nodeID: s(5, ""), nodeToken: s(6, ""), source: s(7, ""), heartbeat: s(8, "5s"), minFree: s(9, "256MiB"),
+		cacheKeep: s(10, "72h")}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return f, agentExitOK
