@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rakkr/rakkr/adapters/recordingcache"
 	"github.com/rakkr/rakkr/domain/errs"
@@ -122,5 +123,32 @@ func TestPathTraversalRefused(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "escape.wav")); !os.IsNotExist(err) {
 		t.Fatal("escaped the cache")
+	}
+}
+
+func TestSweepUploadsRemovesOnlyIdlePartFiles(t *testing.T) {
+	c, err := recordingcache.New(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	for _, id := range []string{"upl_old", "upl_new"} {
+		if _, err := c.AppendUpload(ctx, id, 0, strings.NewReader("0123456789"), 10); err != nil {
+			t.Fatal(err)
+		}
+	}
+	past := time.Now().Add(-48 * time.Hour)
+	if err := os.Chtimes(filepath.Join(c.Dir(), ".uploads", "upl_old.part"), past, past); err != nil {
+		t.Fatal(err)
+	}
+	files, bytes, err := c.SweepUploads(24*time.Hour, time.Now())
+	if err != nil || files != 1 || bytes != 10 {
+		t.Fatalf("swept %d files, %d bytes, %v", files, bytes, err)
+	}
+	if n, _ := c.UploadSize("upl_old"); n != 0 {
+		t.Errorf("the idle upload still holds %d bytes", n)
+	}
+	if n, _ := c.UploadSize("upl_new"); n != 10 {
+		t.Errorf("the active upload holds %d bytes, want 10", n)
 	}
 }

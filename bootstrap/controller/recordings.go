@@ -24,6 +24,7 @@ import (
 // capture service (for the lease runner).
 type recordingModules struct {
 	capture *recordings.Service
+	cache   *recordingcache.Cache
 	modules []httpapi.Module
 }
 
@@ -70,7 +71,7 @@ func newRecordings(db *gormstore.DB, v settings.Values, rec ports.AuditRecorder,
 	if err != nil {
 		return recordingModules{}, err
 	}
-	return recordingModules{capture: svc, modules: []httpapi.Module{
+	return recordingModules{capture: svc, cache: files, modules: []httpapi.Module{
 		&httpapi.RecordingsModule{Service: svc}, &httpapi.AgentJobsModule{Service: svc},
 		&httpapi.LibraryModule{Service: lib}, &httpapi.SettingsModule{Profiles: prof},
 	}}, nil

@@ -198,6 +198,15 @@ func New(ctx context.Context, v settings.Values, log *slog.Logger) (*Controller,
 			_, err := recMods.capture.ExpireLeases(ctx)
 			return err
 		}},
+		// Partial uploads idle for a day were replaced or abandoned; an agent
+		// still holding one re-sends it from the start.
+		{name: "upload-sweep", every: time.Hour, run: func(context.Context) error {
+			files, bytes, err := recMods.cache.SweepUploads(24*time.Hour, time.Now())
+			if files > 0 {
+				log.Info("idle partial uploads removed", "files", files, "bytes", bytes)
+			}
+			return err
+		}},
 		{name: "session-purge", every: time.Hour, run: func(ctx context.Context) error {
 			_, err := idSvc.PurgeExpiredSessions(ctx)
 			return err
