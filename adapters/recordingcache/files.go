@@ -21,6 +21,7 @@ type readerCtx struct {
 	r   io.Reader
 }
 
+// Read implements io.Reader, failing once the context has ended.
 func (r readerCtx) Read(p []byte) (int, error) {
 	if err := r.ctx.Err(); err != nil {
 		return 0, err

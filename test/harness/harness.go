@@ -53,6 +53,7 @@ func Binaries(t *testing.T) string {
 	return binDir
 }
 
+// FreePort returns a free loopback address (host:port) for a server to listen on.
 func FreePort(t *testing.T) string {
 	t.Helper()
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -173,6 +174,7 @@ type lockedWriter struct {
 	w  io.Writer
 }
 
+// Write appends p under the lock.
 func (l *lockedWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()

@@ -105,8 +105,13 @@ type decoded struct {
 	seen bool
 }
 
+// Format implements ports.DecodedAudio.
 func (d *decoded) Format() pcm.Format { return d.f }
-func (d *decoded) Close() error       { return nil }
+
+// Close implements ports.DecodedAudio.
+func (d *decoded) Close() error { return nil }
+
+// ReadFrames implements ports.DecodedAudio.
 func (d *decoded) ReadFrames(dst []float32) (int, error) {
 	if d.left == 0 {
 		return 0, io.EOF
