@@ -39,7 +39,7 @@ export function JobsTable({ jobs, showRecording }: { jobs: readonly Job[]; showR
   return (
     <table className="table" aria-label="Jobs">
       <TableHead
-        columns={["Job", ...(showRecording ? ["Recording"] : []), "Status", "Node", "Created", "Started", "Completed", "Failure reason"]}
+        columns={["Job", ...(showRecording ? ["Recording"] : []), "Status", "Node", "Created", "Started", "Completed", "Reason"]}
         hidden="Actions"
       />
       <tbody>
