@@ -110,9 +110,10 @@ type ChunkStore interface {
 // UploadStore persists the chunk uploads in progress.
 type UploadStore interface {
 	// OpenUpload returns the upload of u's recording and chunk index when
-	// one exists with the same SHA-256 (resume), or stores u (replacing an
-	// unfinished upload that declared other bytes: replaced is true).
-	OpenUpload(ctx context.Context, u recording.Upload) (stored recording.Upload, replaced bool, err error)
+	// one exists with the same SHA-256 (resume), or stores u, replacing an
+	// unfinished upload that declared other bytes: replacedID is that
+	// upload's id ("" when none), whose received bytes must be discarded.
+	OpenUpload(ctx context.Context, u recording.Upload) (stored recording.Upload, replacedID string, err error)
 	// GetUpload returns one upload (recording.ErrNotFound-like error
 	// "upload.notFound" when missing).
 	GetUpload(ctx context.Context, id string) (recording.Upload, error)

@@ -209,10 +209,7 @@ func (*PCMFiles) RepairPCM(path string) (int64, error) {
 			return 0, fmt.Errorf("audiofile: %s: cutting a partial frame: %w", path, err)
 		}
 	}
-	riff, size := uint32(unknownSize), uint32(unknownSize)
-	if total := l.dataOff - 8 + data; total < unknownSize {
-		riff, size = uint32(total), uint32(data)
-	}
+	riff, size := wavSizes(l.dataOff, data)
 	var b [4]byte
 	binary.LittleEndian.PutUint32(b[:], riff)
 	if _, err := f.WriteAt(b[:], 4); err != nil {

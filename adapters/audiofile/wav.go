@@ -63,12 +63,19 @@ func wavHeader(f pcm.Format, tag uint16, bits int, extensible bool, dataSize int
 // setWAVSizes fills in the RIFF and data sizes of a header built by
 // wavHeader (unknownSize for both when they do not fit 32 bits).
 func setWAVSizes(hdr []byte, dataSize int64) {
-	riff, data := uint32(unknownSize), uint32(unknownSize)
-	if total := int64(len(hdr)) - 8 + dataSize; total < unknownSize {
-		riff, data = uint32(total), uint32(dataSize)
-	}
+	riff, data := wavSizes(int64(len(hdr)), dataSize)
 	binary.LittleEndian.PutUint32(hdr[4:8], riff)
 	binary.LittleEndian.PutUint32(hdr[len(hdr)-4:], data)
+}
+
+// wavSizes returns the RIFF and data size fields of a WAV file whose
+// samples start at dataOff and take dataSize bytes (unknownSize for both
+// when they do not fit 32 bits).
+func wavSizes(dataOff, dataSize int64) (riff, data uint32) {
+	if total := dataOff - 8 + dataSize; total < unknownSize {
+		return uint32(total), uint32(dataSize)
+	}
+	return unknownSize, unknownSize
 }
 
 // encodeWAV streams src into out as bits-bit integer PCM (a

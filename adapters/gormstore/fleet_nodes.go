@@ -2,11 +2,9 @@ package gormstore
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"sync"
 
-	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
 
 	"github.com/rakkr/rakkr/domain/node"
@@ -188,7 +186,7 @@ func (s *NodeStore) withInterfaces(ctx context.Context, rows []nodeRow) ([]node.
 		var cr []channelRow
 		err := s.db.Conn(ctx).Where("interface_id IN (SELECT id FROM audio_interfaces WHERE node_id IN ?)", chunk).
 			Order("interface_id, idx").Find(&cr).Error
-		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		if err != nil {
 			return nil, Translate(err)
 		}
 		crows = append(crows, cr...)

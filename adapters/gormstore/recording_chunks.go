@@ -73,9 +73,9 @@ func (s *ChunkStore) ListChunks(ctx context.Context, recordingID string) ([]reco
 
 // OpenUpload implements ports.UploadStore: an upload of the same recording,
 // index and SHA-256 is resumed; one declaring other bytes is replaced by u.
-func (s *ChunkStore) OpenUpload(ctx context.Context, u recording.Upload) (recording.Upload, bool, error) {
+func (s *ChunkStore) OpenUpload(ctx context.Context, u recording.Upload) (recording.Upload, string, error) {
 	var stored recording.Upload
-	var replaced bool
+	var replaced string
 	err := s.db.InTx(ctx, func(ctx context.Context) error {
 		// A few attempts: a concurrent open may delete the row between our
 		// insert and our read, or insert one after our delete.
@@ -104,12 +104,12 @@ func (s *ChunkStore) OpenUpload(ctx context.Context, u recording.Upload) (record
 			if err := s.db.Conn(ctx).Where("id = ?", old.ID).Delete(&uploadRow{}).Error; err != nil {
 				return Translate(err)
 			}
-			replaced = true
+			replaced = old.ID
 		}
 		return errs.Conflict("upload.busy", "another upload of this chunk is being opened; retry")
 	})
 	if err != nil {
-		return recording.Upload{}, false, err
+		return recording.Upload{}, "", err
 	}
 	return stored, replaced, nil
 }

@@ -58,17 +58,17 @@ func TestChunkStorePutAndUploads(t *testing.T) {
 
 		u := recording.Upload{ID: "upl_1", RecordingID: "rec_a", JobID: "job_1", NodeID: "n1", Chunk: chunkFull("chk_2", "rec_a", 2, "ddd"), CreatedAt: recT0}
 		got1, replaced, err := s.OpenUpload(ctx, u)
-		if err != nil || replaced || !reflect.DeepEqual(got1, u) {
+		if err != nil || replaced != "" || !reflect.DeepEqual(got1, u) {
 			t.Fatalf("open: %v %v\n got %+v\nwant %+v", err, replaced, got1, u)
 		}
 		resume := u
 		resume.ID, resume.CreatedAt = "upl_2", recT0.Add(time.Minute)
-		if got, replaced, err := s.OpenUpload(ctx, resume); err != nil || replaced || !reflect.DeepEqual(got, u) {
+		if got, replaced, err := s.OpenUpload(ctx, resume); err != nil || replaced != "" || !reflect.DeepEqual(got, u) {
 			t.Fatalf("resume: %v %v %+v", err, replaced, got)
 		}
 		other := resume
 		other.Chunk.SHA256, other.Chunk.Peaks = "eee", nil
-		if got, replaced, err := s.OpenUpload(ctx, other); err != nil || !replaced || !reflect.DeepEqual(got, other) {
+		if got, replaced, err := s.OpenUpload(ctx, other); err != nil || replaced != u.ID || !reflect.DeepEqual(got, other) {
 			t.Fatalf("replace: %v %v %+v", err, replaced, got)
 		}
 		if _, err := s.GetUpload(ctx, "upl_1"); !errors.Is(err, errs.NotFound("upload.notFound", "")) {

@@ -130,16 +130,10 @@ func (m *AuditModule) Routes() []Route {
 // auditQueryParams are the query parameters the audit list, facets and
 // export accept; anything else is refused so a mistyped filter never
 // silently widens the result.
-var auditQueryParams = map[string]bool{"actor": true, "action": true, "permission": true, "targetType": true,
-	"targetId": true, "outcome": true, "reason": true, "from": true, "to": true, "q": true}
+var auditQueryParams = []string{"actor", "action", "permission", "targetType", "targetId", "outcome", "reason", "from", "to", "q"}
 
 func auditFilterFromQuery(c *gin.Context, extra ...string) (audit.Filter, error) {
-	var is errs.Issues
-	for k := range c.Request.URL.Query() {
-		if !auditQueryParams[k] && !slices.Contains(extra, k) {
-			is.Add(k, "is not a known parameter")
-		}
-	}
+	is := unknownQueryParams(c, slices.Concat(auditQueryParams, extra)...)
 	f, err := auditing.FilterParams{Actor: c.Query("actor"), Action: c.Query("action"), Permission: c.Query("permission"),
 		TargetType: c.Query("targetType"), TargetID: c.Query("targetId"), Outcome: c.Query("outcome"),
 		Reason: c.Query("reason"), From: c.Query("from"), To: c.Query("to"), Q: c.Query("q")}.Filter()

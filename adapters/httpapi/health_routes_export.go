@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -12,21 +13,11 @@ import (
 
 // healthQueryParams are the filters the health list and export accept;
 // anything else is refused so a mistyped filter never widens the result.
-var healthQueryParams = map[string]bool{"status": true, "severity": true, "type": true, "nodeId": true,
-	"recordingId": true, "scheduleId": true, "openedFrom": true, "openedTo": true, "resolvedFrom": true,
-	"resolvedTo": true, "q": true}
+var healthQueryParams = []string{"status", "severity", "type", "nodeId", "recordingId", "scheduleId",
+	"openedFrom", "openedTo", "resolvedFrom", "resolvedTo", "q"}
 
 func healthFilterFromQuery(c *gin.Context, extra ...string) (ports.HealthFilter, error) {
-	var is errs.Issues
-	for k := range c.Request.URL.Query() {
-		known := healthQueryParams[k]
-		for _, e := range extra {
-			known = known || k == e
-		}
-		if !known {
-			is.Add(k, "is not a known parameter")
-		}
-	}
+	is := unknownQueryParams(c, slices.Concat(healthQueryParams, extra)...)
 	f, err := healthapp.FilterParams{Status: c.Query("status"), Severity: c.Query("severity"), Type: c.Query("type"),
 		NodeID: c.Query("nodeId"), RecordingID: c.Query("recordingId"), ScheduleID: c.Query("scheduleId"),
 		OpenedFrom: c.Query("openedFrom"), OpenedTo: c.Query("openedTo"), ResolvedFrom: c.Query("resolvedFrom"),

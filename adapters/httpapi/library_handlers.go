@@ -3,6 +3,7 @@ package httpapi
 import (
 	"mime"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -14,20 +15,10 @@ import (
 
 // libraryQueryParams are the filters the list, facets and export accept;
 // anything else is refused so a mistyped filter never widens the result.
-var libraryQueryParams = map[string]bool{"status": true, "nodeId": true, "roomId": true, "folder": true, "tag": true,
-	"q": true, "from": true, "to": true, "sort": true}
+var libraryQueryParams = []string{"status", "nodeId", "roomId", "folder", "tag", "q", "from", "to", "sort"}
 
 func libraryFilterFromQuery(c *gin.Context, extra ...string) (ports.RecordingFilter, error) {
-	var is errs.Issues
-	for k := range c.Request.URL.Query() {
-		known := libraryQueryParams[k]
-		for _, e := range extra {
-			known = known || k == e
-		}
-		if !known {
-			is.Add(k, "is not a known parameter")
-		}
-	}
+	is := unknownQueryParams(c, slices.Concat(libraryQueryParams, extra)...)
 	f, err := library.FilterParams{Statuses: c.QueryArray("status"), NodeID: c.Query("nodeId"), RoomID: c.Query("roomId"),
 		Folder: c.Query("folder"), Tags: c.QueryArray("tag"), Q: c.Query("q"), From: c.Query("from"), To: c.Query("to"),
 		Sort: c.Query("sort")}.Filter()

@@ -7,22 +7,12 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/rakkr/rakkr/application/library"
-	"github.com/rakkr/rakkr/domain/errs"
 )
 
 // chunkQuery reads the optional ?chunk=<index> (library.WholeRecording when
 // absent) and refuses query parameters other than chunk and allowed.
 func chunkQuery(c *gin.Context, allowed ...string) (int, error) {
-	var is errs.Issues
-	for k := range c.Request.URL.Query() {
-		known := k == "chunk"
-		for _, a := range allowed {
-			known = known || k == a
-		}
-		if !known {
-			is.Add(k, "is not a known parameter")
-		}
-	}
+	is := unknownQueryParams(c, append([]string{"chunk"}, allowed...)...)
 	chunk := library.WholeRecording
 	if s := c.Query("chunk"); s != "" {
 		n, err := strconv.Atoi(s)

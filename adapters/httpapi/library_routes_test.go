@@ -80,6 +80,9 @@ func TestLibraryListExportAndDeleteRoutes(t *testing.T) {
 	if w := api.do("GET", "/api/v1/recordings/export?colour=red", "viewer", ""); w.Code != 400 {
 		t.Fatalf("unknown export parameter: %d", w.Code)
 	}
+	if w := api.do("GET", "/api/v1/recordings?statuss=cached", "viewer", ""); w.Code != 400 || !strings.Contains(w.Body.String(), `"field":"statuss"`) {
+		t.Fatalf("mistyped list filter: %d %s", w.Code, w.Body)
+	}
 	w = api.do("PATCH", "/api/v1/recordings/rec_1/metadata", "operator", `{"name":" Council ","tags":["x"]}`)
 	if w.Code != 200 || !strings.Contains(w.Body.String(), `"name":"Council"`) {
 		t.Fatalf("edit: %d %s", w.Code, w.Body)

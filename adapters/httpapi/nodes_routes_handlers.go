@@ -41,12 +41,7 @@ func nodeQuery(status, site, roomID, backend, before, after, q string) (fleet.No
 }
 
 func nodeQueryFrom(c *gin.Context, extra ...string) (fleet.NodeQuery, error) {
-	var is errs.Issues
-	for k := range c.Request.URL.Query() {
-		if !slices.Contains(nodeQueryParams, k) && !slices.Contains(extra, k) {
-			is.Add(k, "is not a known parameter")
-		}
-	}
+	is := unknownQueryParams(c, slices.Concat(nodeQueryParams, extra)...)
 	q, err := nodeQuery(c.Query("status"), c.Query("site"), c.Query("roomId"), c.Query("backend"),
 		c.Query("lastSeenBefore"), c.Query("lastSeenAfter"), c.Query("q"))
 	return q, errs.Merge(is.Err(), err)

@@ -55,27 +55,17 @@ func (v RecordingView) ScopeRef() access.Ref {
 
 // ToRecordingView converts a recording for the API.
 func ToRecordingView(r recording.Recording) RecordingView {
-	v := RecordingView{ID: r.ID, Name: r.Name, Folder: r.Folder, Tags: r.Tags, Notes: r.Notes, Source: string(r.Source),
+	v := RecordingView{ID: r.ID, Name: r.Name, Folder: r.Folder, Tags: orEmptyList(r.Tags), Notes: r.Notes, Source: string(r.Source),
 		Status: string(r.Status), HealthStatus: string(r.Health), NodeID: r.NodeID, InterfaceID: r.InterfaceID,
-		RoomID: recOptString(r.RoomID), ProfileID: r.ProfileID, Channels: r.Channels, ChannelMode: string(r.ChannelMode),
+		RoomID: optional(r.RoomID), ProfileID: r.ProfileID, Channels: orEmptyList(r.Channels), ChannelMode: string(r.ChannelMode),
 		Codec: string(r.Codec), SampleRate: r.SampleRate, ChannelCount: r.OutputChannels, ChunkSeconds: r.ChunkSeconds,
-		ChunkTotal: r.ChunkTotal, DurationSeconds: r.DurationSeconds(), SizeBytes: r.SizeBytes, Checksum: recOptString(r.Checksum),
-		FailureReason: recOptString(r.FailureReason), CreatedAt: r.CreatedAt, StartedAt: r.StartedAt, EndedAt: r.EndedAt}
-	if v.Tags == nil {
-		v.Tags = []string{}
-	}
-	if v.Channels == nil {
-		v.Channels = []int{}
-	}
+		ChunkTotal: r.ChunkTotal, DurationSeconds: r.DurationSeconds(), SizeBytes: r.SizeBytes, Checksum: optional(r.Checksum),
+		FailureReason: optional(r.FailureReason), CreatedAt: r.CreatedAt, StartedAt: r.StartedAt, EndedAt: r.EndedAt}
 	if v.HealthStatus == "" {
 		v.HealthStatus = string(recording.HealthUnknown)
 	}
 	if w := r.Waveform; w != nil {
-		peaks := w.Peaks
-		if peaks == nil {
-			peaks = []float32{}
-		}
-		v.Waveform = &WaveformView{Peaks: peaks, ChannelCount: w.ChannelCount, SampleCount: w.SampleCount, SampleRate: w.SampleRate}
+		v.Waveform = &WaveformView{Peaks: orEmptyList(w.Peaks), ChannelCount: w.ChannelCount, SampleCount: w.SampleCount, SampleRate: w.SampleRate}
 	}
 	return v
 }
@@ -133,8 +123,8 @@ func ToJobView(j recording.Job) JobView {
 	for _, e := range c.Map.Entries {
 		entries = append(entries, ChannelMapEntryView{SourceChannelIndex: e.Source, OutputChannelIndex: e.Output, Label: e.Label, Included: e.Included})
 	}
-	return JobView{ID: j.ID, RecordingID: j.RecordingID, NodeID: j.NodeID, Status: string(j.Status), ClaimedBy: recOptString(j.ClaimedBy),
-		CaptureGroupID: j.CaptureGroupID, RetryOf: recOptString(j.RetryOf), FailureReason: recOptString(j.FailureReason), ChunkTotal: j.ChunkTotal,
+	return JobView{ID: j.ID, RecordingID: j.RecordingID, NodeID: j.NodeID, Status: string(j.Status), ClaimedBy: optional(j.ClaimedBy),
+		CaptureGroupID: j.CaptureGroupID, RetryOf: optional(j.RetryOf), FailureReason: optional(j.FailureReason), ChunkTotal: j.ChunkTotal,
 		Command: JobCommandView{InterfaceID: c.InterfaceID, InterfaceRef: c.InterfaceRef, ChannelMode: string(c.Map.Mode), ChannelMap: entries,
 			Codec: string(c.Codec), BitrateKbps: c.BitrateKbps, VBR: c.VBR, BitDepth: c.BitDepth, ChunkSeconds: c.ChunkSeconds,
 			DurationSeconds: c.DurationSeconds, FileStem: c.FileStem},
@@ -170,13 +160,6 @@ func ToChunkView(c recording.Chunk, nodeID string) ChunkView {
 	return ChunkView{ID: c.ID, RecordingID: c.RecordingID, NodeID: nodeID, JobID: c.JobID, Index: c.Index, OffsetFrames: c.OffsetFrames,
 		Frames: c.Frames, DurationSeconds: c.DurationSeconds(), SampleRate: c.SampleRate, Channels: c.Channels, Codec: string(c.Codec),
 		SizeBytes: c.SizeBytes, SHA256: c.SHA256, Final: c.Final, CreatedAt: c.CreatedAt}
-}
-
-func recOptString(s string) *string {
-	if s == "" {
-		return nil
-	}
-	return &s
 }
 
 // RecordingEvent is one message of the "recordings" WebSocket topic: kind

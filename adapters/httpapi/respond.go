@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -145,3 +146,16 @@ func jsonTypeName(kind string) string {
 }
 
 func toString(v any) string { return fmt.Sprint(v) }
+
+// unknownQueryParams names every query parameter of c that is not in
+// known, so that a mistyped filter is refused rather than ignored (and
+// never silently widens a result).
+func unknownQueryParams(c *gin.Context, known ...string) errs.Issues {
+	var is errs.Issues
+	for k := range c.Request.URL.Query() {
+		if !slices.Contains(known, k) {
+			is.Add(k, "is not a known parameter")
+		}
+	}
+	return is
+}

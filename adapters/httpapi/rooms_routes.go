@@ -2,7 +2,6 @@ package httpapi
 
 import (
 	"net/http"
-	"slices"
 
 	"github.com/gin-gonic/gin"
 
@@ -42,12 +41,7 @@ func (m *RoomsModule) Routes() []Route {
 }
 
 func (m *RoomsModule) list(c *gin.Context) error {
-	var is errs.Issues
-	for k := range c.Request.URL.Query() {
-		if !slices.Contains([]string{"site", "q", "limit", "offset"}, k) {
-			is.Add(k, "is not a known parameter")
-		}
-	}
+	is := unknownQueryParams(c, "site", "q", "limit", "offset")
 	p, err := PageFrom(c)
 	if err := errs.Merge(is.Err(), err); err != nil {
 		return err

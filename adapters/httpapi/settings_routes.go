@@ -7,7 +7,6 @@ import (
 
 	"github.com/rakkr/rakkr/application/profiles"
 	"github.com/rakkr/rakkr/domain/access"
-	"github.com/rakkr/rakkr/domain/errs"
 )
 
 // SettingsModule serves the recording settings: recording profiles
@@ -193,13 +192,7 @@ func (m *SettingsModule) assign(c *gin.Context) error {
 }
 
 func (m *SettingsModule) unassign(c *gin.Context) error {
-	var is errs.Issues
-	for k := range c.Request.URL.Query() {
-		if k != "targetType" && k != "targetId" {
-			is.Add(k, "is not a known parameter")
-		}
-	}
-	if err := is.Err(); err != nil {
+	if err := unknownQueryParams(c, "targetType", "targetId").Err(); err != nil {
 		return err
 	}
 	a, err := m.Profiles.Unassign(RequestContext(c), c.Query("targetType"), c.Query("targetId"))

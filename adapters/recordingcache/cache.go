@@ -189,17 +189,19 @@ func (c *Cache) CommitUpload(ctx context.Context, uploadID, sum, rel string) err
 	unlock := c.lock(uploadID)
 	defer unlock()
 	part := c.partPath(uploadID)
-	f, err := os.Open(part)
+	// One handle hashes the file and syncs it; it is closed before the
+	// rename (the deferred Close is then a no-op).
+	f, err := os.OpenFile(part, os.O_RDWR, 0)
 	if err != nil {
 		return err
 	}
+	defer f.Close()
 	h := sha256.New()
-	_, err = io.Copy(h, readerCtx{ctx, f})
-	f.Close()
-	if err != nil {
+	if _, err := io.Copy(h, readerCtx{ctx, f}); err != nil {
 		return err
 	}
 	if hex.EncodeToString(h.Sum(nil)) != strings.ToLower(sum) {
+		f.Close()
 		_ = os.Remove(part)
 		return recording.ErrChecksumMismatch
 	}
@@ -207,7 +209,10 @@ func (c *Cache) CommitUpload(ctx context.Context, uploadID, sum, rel string) err
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
 		return err
 	}
-	if err := syncFile(part); err != nil {
+	if err := f.Sync(); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
 		return err
 	}
 	if err := os.Rename(part, dst); err != nil {

@@ -6,6 +6,7 @@ import (
 	"github.com/rakkr/rakkr/agent/capture"
 	"github.com/rakkr/rakkr/agent/recorder"
 	"github.com/rakkr/rakkr/domain/channelmap"
+	"github.com/rakkr/rakkr/domain/recording"
 	"github.com/rakkr/rakkr/ports"
 )
 
@@ -45,9 +46,9 @@ const (
 	ReasonCaptureFailed = "capture_failed"
 	// ReasonAgentRestarted: the agent stopped mid-capture; what was on disk
 	// was recovered and uploaded at the next start.
-	ReasonAgentRestarted = "agent_restarted"
+	ReasonAgentRestarted = recording.ReasonAgentRestarted
 	// ReasonOperatorStop: a completed capture stopped on request.
-	ReasonOperatorStop = "operator_stop"
+	ReasonOperatorStop = recording.ReasonOperatorStop
 )
 
 // Source is an interface's capture hub (*capture.Hub satisfies it).

@@ -5,6 +5,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/rakkr/rakkr/agent/render"
 	"github.com/rakkr/rakkr/ports"
 	"github.com/rakkr/rakkr/ports/agentapi"
 )
@@ -14,7 +15,7 @@ func (j *job) failBeforeCapture(ctx context.Context, reason string, details map[
 	j.r.cfg.Logger.Warn("job failed before capturing", "job", j.rec.Job.ID, "reason", reason)
 	now := time.Now().UTC()
 	rep := agentapi.JobReport{Status: "failed", Reason: reason, StartedAt: now, EndedAt: now, Details: details,
-		Verification: agentapi.Verification{Problems: []string{"empty"}}}
+		Verification: agentapi.Verification{Problems: []string{render.ProblemEmpty}}}
 	j.update(func(r *ports.AgentJob) {
 		r.Phase, r.Reason, r.Report, r.StartedAt, r.EndedAt = ports.PhaseReporting, reason, &rep, now, now
 	})

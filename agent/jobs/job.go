@@ -168,12 +168,8 @@ func (j *job) waitRate(ctx context.Context, src Source) int {
 
 // onChunk records a closed chunk and queues it for upload.
 func (j *job) onChunk(c recorder.ClosedChunk) {
-	var gap int64
-	for _, g := range c.Gaps {
-		gap += g.Frames
-	}
 	ch := ports.AgentChunk{Index: c.Index, OffsetFrames: c.OffsetFrames, Frames: c.Frames, SampleRate: c.SampleRate,
-		Channels: j.m.OutputChannels(), GapFrames: gap, RawPath: c.RawPath, Final: c.Final}
+		Channels: j.m.OutputChannels(), GapFrames: gapFrames(c.Gaps), RawPath: c.RawPath, Final: c.Final}
 	j.update(func(r *ports.AgentJob) {
 		for i := range r.Chunks {
 			if r.Chunks[i].Index == c.Index {
@@ -187,6 +183,15 @@ func (j *job) onChunk(c recorder.ClosedChunk) {
 		}
 	})
 	j.wake()
+}
+
+// gapFrames is the total length of gaps.
+func gapFrames(gaps []recorder.Gap) int64 {
+	var n int64
+	for _, g := range gaps {
+		n += g.Frames
+	}
+	return n
 }
 
 // follow watches a running capture to its end, then finishes the job.
@@ -213,12 +218,8 @@ func (j *job) follow(ctx context.Context, c Capture, release func()) {
 	if cerr != nil {
 		j.r.cfg.Logger.Warn("capture ended on a failure", "job", j.rec.Job.ID, "reason", res.Reason, "err", cerr)
 	}
-	var gap int64
-	for _, g := range res.Gaps {
-		gap += g.Frames
-	}
 	j.update(func(r *ports.AgentJob) {
-		r.Phase, r.Reason, r.CapturedFrames, r.GapFrames = ports.PhaseFinishing, res.Reason, res.Frames, gap
+		r.Phase, r.Reason, r.CapturedFrames, r.GapFrames = ports.PhaseFinishing, res.Reason, res.Frames, gapFrames(res.Gaps)
 		if !res.StartedAt.IsZero() {
 			r.StartedAt = res.StartedAt
 		}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/rakkr/rakkr/agent/recorder"
+	"github.com/rakkr/rakkr/domain/pcm"
 	"github.com/rakkr/rakkr/ports"
 	"github.com/rakkr/rakkr/ports/agentapi"
 )
@@ -105,7 +106,7 @@ func (j *job) recoverCapture() map[string]any {
 		r.Phase, r.Reason, r.CapturedFrames, r.GapFrames = ports.PhaseFinishing, ReasonAgentRestarted, offset, gaps
 		switch {
 		case !r.StartedAt.IsZero() && r.SampleRate > 0:
-			r.EndedAt = r.StartedAt.Add(time.Duration(float64(offset) / float64(r.SampleRate) * float64(time.Second)))
+			r.EndedAt = r.StartedAt.Add(pcm.Format{SampleRate: r.SampleRate}.Duration(offset))
 		case !r.UpdatedAt.IsZero():
 			r.EndedAt = r.UpdatedAt
 		default:

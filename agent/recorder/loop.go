@@ -3,7 +3,6 @@ package recorder
 import (
 	"context"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/rakkr/rakkr/agent/capture"
@@ -166,8 +165,8 @@ func (r *Recorder) room(l *loop, n int64) int64 {
 // fits checks a block's format against the selection and the format
 // recorded so far (zero before the first block).
 func (r *Recorder) fits(f, rec pcm.Format) error {
-	if top := slices.Max(r.sources); top > f.Channels {
-		return errs.Conflict("recorder.formatChanged", fmt.Sprintf("channel %d is selected but the interface delivers %d", top, f.Channels))
+	if r.top > f.Channels {
+		return errs.Conflict("recorder.formatChanged", fmt.Sprintf("channel %d is selected but the interface delivers %d", r.top, f.Channels))
 	}
 	if rec.SampleRate != 0 && f.SampleRate != rec.SampleRate {
 		return errs.Conflict("recorder.formatChanged", fmt.Sprintf("the interface changed from %d Hz to %d Hz", rec.SampleRate, f.SampleRate))

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -146,6 +147,7 @@ type Recorder struct {
 	onChunk func(ClosedChunk)
 	sub     *capture.Subscription
 	sources []int
+	top     int // the highest selected source channel
 
 	stopOnce sync.Once
 	stopCh   chan struct{}
@@ -173,6 +175,7 @@ func Start(ctx context.Context, hub Subscriber, files ports.PCMFiles, disk Disk,
 	}
 	r := &Recorder{spec: spec, files: files, disk: disk, events: events, onChunk: onChunk,
 		sources: spec.Map.Sources(), stopCh: make(chan struct{}), done: make(chan struct{})}
+	r.top = slices.Max(r.sources)
 	if err := r.preflight(hub); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package library
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -42,7 +43,7 @@ func (p FilterParams) Filter() (ports.RecordingFilter, error) {
 				is.Add("status", fmt.Sprintf("must be one of %v (repeat or comma-separate)", recording.Statuses))
 				break
 			}
-			if !containsStatus(f.Statuses, st) {
+			if !slices.Contains(f.Statuses, st) {
 				f.Statuses = append(f.Statuses, st)
 			}
 		}
@@ -83,29 +84,10 @@ func (p FilterParams) Filter() (ports.RecordingFilter, error) {
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		is.Add("to", "must be after from")
 	}
-	if f.Sort != "" && !validSort(f.Sort) {
+	if f.Sort != "" && !slices.Contains(Sorts, strings.TrimPrefix(f.Sort, "-")) {
 		is.Add("sort", fmt.Sprintf("must be one of %v, optionally prefixed with -", Sorts))
 	}
 	return f, is.Err()
-}
-
-func validSort(s string) bool {
-	s = strings.TrimPrefix(s, "-")
-	for _, k := range Sorts {
-		if s == k {
-			return true
-		}
-	}
-	return false
-}
-
-func containsStatus(list []recording.Status, s recording.Status) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // ref checks an optional reference id.

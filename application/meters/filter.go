@@ -147,13 +147,17 @@ func (f *Filter) decideFrame(ctx context.Context, now time.Time, fr agentapi.Met
 	if at.Before(d.at) {
 		d.at = at
 	}
+	// The indices are kept on a denial too, so that the node's next frames
+	// reuse it instead of deciding again.
+	d.indices = make([]int, len(fr.Levels))
+	for i, l := range fr.Levels {
+		d.indices[i] = l.ChannelIndex
+	}
 	if !ok {
 		return d
 	}
-	d.indices = make([]int, len(fr.Levels))
 	d.visible = make([]bool, len(fr.Levels))
 	for i, l := range fr.Levels {
-		d.indices[i] = l.ChannelIndex
 		ok, at := f.allowed(ctx, now, access.NodeRead, ChannelRef(fr.InterfaceID, l.ChannelIndex))
 		d.visible[i] = ok
 		d.all = d.all && ok

@@ -234,8 +234,10 @@ func (s *Service) Live() []agentapi.MeterFrame {
 	out := make([]agentapi.MeterFrame, 0, len(rings))
 	for _, r := range rings {
 		r.mu.Lock()
-		if rd := s.reading(r, now); !r.empty() && !rd.Stale {
-			out = append(out, rd.Frame)
+		if !r.empty() {
+			if rd := s.reading(r, now); !rd.Stale {
+				out = append(out, rd.Frame)
+			}
 		}
 		r.mu.Unlock()
 	}

@@ -250,3 +250,16 @@ func TestMeterFilterLevels(t *testing.T) {
 		t.Fatal("frame without a readable channel shown")
 	}
 }
+
+// A frame of a node the principal may not read reuses the denial until it
+// expires: no new decision (and no allocation) per frame.
+func TestMeterFilterReusesADenial(t *testing.T) {
+	f := meters.NewFilter(meterRooms{}, access.Principal{ID: "u"}, time.Hour, nil)
+	fr := meterFrame("n2", "i1", time.Now(), 2)
+	if _, ok := f.Frame(context.Background(), fr); ok {
+		t.Fatal("frame of an unreadable node shown")
+	}
+	if n := testing.AllocsPerRun(100, func() { f.Frame(context.Background(), fr) }); n != 0 {
+		t.Fatalf("%v allocations per denied frame, want 0", n)
+	}
+}

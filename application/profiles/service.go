@@ -99,7 +99,7 @@ func (s *Service) ListProfiles(ctx context.Context) ([]recording.Profile, error)
 
 // GetProfile returns one profile, or recording.ErrProfileNotFound.
 func (s *Service) GetProfile(ctx context.Context, id string) (recording.Profile, error) {
-	if id == "" || len(id) > 64 {
+	if invalidID(id) {
 		return recording.Profile{}, recording.ErrProfileNotFound
 	}
 	return s.d.Profiles.GetProfile(ctx, id)

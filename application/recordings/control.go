@@ -2,6 +2,7 @@ package recordings
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/rakkr/rakkr/domain/access"
 	"github.com/rakkr/rakkr/domain/errs"
@@ -151,7 +152,7 @@ type JobPage struct {
 func (s *Service) ListJobs(ctx context.Context, f ports.JobFilter, limit, offset int) (JobPage, error) {
 	var is errs.Issues
 	if limit < 1 || limit > MaxPageSize {
-		is.Add("limit", "must be an integer from 1 to 500")
+		is.Add("limit", fmt.Sprintf("must be an integer from 1 to %d", MaxPageSize))
 	}
 	if offset < 0 {
 		is.Add("offset", "must be a non-negative integer")
@@ -221,7 +222,7 @@ func (s *Service) Retry(ctx context.Context, jobID string) (recording.Job, error
 		} else if len(chunks) > 0 {
 			return errRetryHasAudio
 		}
-		if err := s.checkAvailable(ctx, n, old.Command.InterfaceID, old.Command.Map.Sources(), ""); err != nil {
+		if err := s.checkAvailable(ctx, n, old.Command.InterfaceID, old.Command.Map.Sources()); err != nil {
 			return err
 		}
 		if err := s.d.Jobs.InsertJob(ctx, out); err != nil {

@@ -111,7 +111,7 @@ func (s *Service) Create(ctx context.Context, in CreateInput) (recording.Recordi
 		if err != nil {
 			return err
 		}
-		if err := s.checkAvailable(ctx, n, iface.ID, m.Sources(), ""); err != nil {
+		if err := s.checkAvailable(ctx, n, iface.ID, m.Sources()); err != nil {
 			return err
 		}
 		if in.Name == "" {
@@ -222,19 +222,14 @@ func roomOf(n node.Node, iface node.Interface, channels []int) (string, error) {
 }
 
 // checkAvailable refuses channels a live job of the interface captures
-// and a node at its capacity; except names a recording whose jobs do not
-// count (a retry).
-func (s *Service) checkAvailable(ctx context.Context, n node.Node, ifaceID string, channels []int, except string) error {
+// and a node at its capacity.
+func (s *Service) checkAvailable(ctx context.Context, n node.Node, ifaceID string, channels []int) error {
 	live, err := s.d.Jobs.LiveJobs(ctx, n.ID)
 	if err != nil {
 		return err
 	}
-	count := 0
+	count := len(live)
 	for _, j := range live {
-		if j.RecordingID == except {
-			continue
-		}
-		count++
 		if j.Command.InterfaceID != ifaceID {
 			continue
 		}

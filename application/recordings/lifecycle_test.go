@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rakkr/rakkr/application/recordings"
 	"github.com/rakkr/rakkr/domain/recording"
 	"github.com/rakkr/rakkr/ports"
 	"github.com/rakkr/rakkr/ports/agentapi"
@@ -251,6 +250,17 @@ func TestUploadProtocol(t *testing.T) {
 	if st, _ = h.svc.UploadStatus(h.ctx, nodeID, st.UploadID); st.ReceivedBytes != 0 || len(h.store.ChunksByID) != 1 {
 		t.Fatalf("after mismatch: %+v, %d chunks", st, len(h.store.ChunksByID))
 	}
+	// A re-rendered file replaces an unfinished upload: the bytes received
+	// for the old one are dropped, and the new one starts from 0.
+	first := h.uploadReq(r, j, 3, []byte("first render"), false)
+	st, _ = h.svc.OpenUpload(h.ctx, nodeID, first)
+	if _, err := h.svc.PutUpload(h.ctx, nodeID, st.UploadID, 0, strings.NewReader("first")); err != nil {
+		t.Fatal(err)
+	}
+	second, err := h.svc.OpenUpload(h.ctx, nodeID, h.uploadReq(r, j, 3, []byte("second render"), false))
+	if _, kept := h.files.Parts[st.UploadID]; err != nil || kept || second.UploadID == st.UploadID || second.ReceivedBytes != 0 {
+		t.Fatalf("replaced upload: %+v %v, old part kept %v", second, err, kept)
+	}
 	// Decoded frames must match the declared ones.
 	h.dec.Frames = func(string) int64 { return 1000 }
 	_, err = h.upload(r, j, 2, []byte("short"), false)
@@ -264,5 +274,3 @@ func TestUploadProtocol(t *testing.T) {
 	_, err = h.svc.OpenUpload(h.ctx, "node_2", req)
 	wantCode(t, err, "recording.notFound")
 }
-
-var _ = recordings.VerificationFailedType

@@ -90,13 +90,13 @@ func (s *Service) OpenUpload(ctx context.Context, nodeID string, req agentapi.Up
 		Chunk: recording.Chunk{RecordingID: rec.ID, JobID: j.ID, Index: req.Index, OffsetFrames: req.OffsetFrames,
 			Frames: req.Frames, SampleRate: req.SampleRate, Channels: req.Channels, Codec: recording.Codec(req.Codec),
 			SizeBytes: req.SizeBytes, SHA256: req.SHA256, Final: req.Final}}
-	stored, replaced, err := s.d.Uploads.OpenUpload(ctx, u)
+	stored, replacedID, err := s.d.Uploads.OpenUpload(ctx, u)
 	if err != nil {
 		return agentapi.UploadStatus{}, err
 	}
-	if replaced {
-		// The bytes received so far belonged to another file.
-		if err := s.d.Files.DiscardUpload(stored.ID); err != nil {
+	if replacedID != "" {
+		// The bytes received for the replaced upload belonged to another file.
+		if err := s.d.Files.DiscardUpload(replacedID); err != nil {
 			return agentapi.UploadStatus{}, err
 		}
 	}

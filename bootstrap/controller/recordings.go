@@ -41,10 +41,11 @@ func newRecordings(db *gormstore.DB, v settings.Values, rec ports.AuditRecorder,
 	}
 	store := gormstore.NewRecordingStore(db)
 	jobs, chunks := gormstore.NewJobStore(db), gormstore.NewChunkStore(db)
+	profileStore, mapStore, nodeStore := gormstore.NewProfileStore(db), gormstore.NewChannelMapStore(db), gormstore.NewNodeStore(db)
 	obs := metrics.RegisterRecordings(jobs)
 	svc, err := recordings.New(recordings.Deps{Tx: db, Recordings: store, Jobs: jobs, Chunks: chunks,
-		Uploads: chunks, Profiles: gormstore.NewProfileStore(db), ChannelMaps: gormstore.NewChannelMapStore(db),
-		Nodes: gormstore.NewNodeStore(db), Files: files, Decoder: audiofile.NewDecoder(), Audit: rec, Health: health,
+		Uploads: chunks, Profiles: profileStore, ChannelMaps: mapStore,
+		Nodes: nodeStore, Files: files, Decoder: audiofile.NewDecoder(), Audit: rec, Health: health,
 		Graph: authz, Clock: clock, Scope: fleetSvc, StartedAt: startedAt, Observer: obs,
 		OnJob:       func(j recording.Job) { _ = hub.Publish("jobs", httpapi.ToJobView(j)) },
 		OnRecording: func(r recording.Recording) { _ = hub.Publish("recordings", httpapi.RecordingChanged(r)) },
@@ -66,8 +67,8 @@ func newRecordings(db *gormstore.DB, v settings.Values, rec ports.AuditRecorder,
 	if err != nil {
 		return recordingModules{}, err
 	}
-	prof, err := profiles.New(profiles.Deps{Tx: db, Profiles: gormstore.NewProfileStore(db), Maps: gormstore.NewChannelMapStore(db),
-		Audit: rec, Recordings: store, Nodes: gormstore.NewNodeStore(db), Clock: clock})
+	prof, err := profiles.New(profiles.Deps{Tx: db, Profiles: profileStore, Maps: mapStore,
+		Audit: rec, Recordings: store, Nodes: nodeStore, Clock: clock})
 	if err != nil {
 		return recordingModules{}, err
 	}

@@ -148,12 +148,16 @@ func (m Map) included() []int {
 }
 
 // OutputChannels returns the number of channels the render writes.
-func (m Map) OutputChannels() int {
-	switch m.Mode {
+func (m Map) OutputChannels() int { return outputChannels(m.Mode, len(m.included())) }
+
+// outputChannels is the output channel count of mode with included
+// channels included.
+func outputChannels(mode Mode, included int) int {
+	switch mode {
 	case ModeMono:
 		return 1
 	case ModeStereo, ModeMonoToStereoMix:
 		return 2
 	}
-	return len(m.included())
+	return included
 }

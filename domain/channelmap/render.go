@@ -23,15 +23,7 @@ func NewRenderer(m Map) *Renderer {
 func (r *Renderer) InputChannels() int { return r.in }
 
 // OutputChannels is the channel count Render writes.
-func (r *Renderer) OutputChannels() int {
-	switch r.mode {
-	case ModeMono:
-		return 1
-	case ModeStereo, ModeMonoToStereoMix:
-		return 2
-	}
-	return len(r.pos)
-}
+func (r *Renderer) OutputChannels() int { return outputChannels(r.mode, len(r.pos)) }
 
 // Render writes the output frames of src into dst (grown as needed) and
 // returns it. Mono is the equal-gain (1/N) mix of the included channels;

@@ -154,10 +154,8 @@ func (j *Job) Finish(node string, status JobStatus, reason string, chunkTotal in
 	if !status.Terminal() {
 		return ErrJobNotLive
 	}
+	// A completed job keeps its reason too (operator_stop, duration_reached).
 	j.Status, j.FailureReason, j.ChunkTotal, j.CompletedAt = status, reason, chunkTotal, tp(now)
-	if status == JobCompleted {
-		j.FailureReason = reason // e.g. operator_stop, duration_reached
-	}
 	return nil
 }
 

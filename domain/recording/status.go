@@ -45,9 +45,6 @@ func (s Status) Terminal() bool {
 	return false
 }
 
-// Live reports whether a capture is queued or running.
-func (s Status) Live() bool { return s == StatusQueued || s == StatusRecording }
-
 // Health summarises a recording's health events.
 type Health string
 
@@ -113,7 +110,6 @@ var (
 	ErrChunkNotFound     = errs.NotFound("chunk.notFound", "no such chunk")
 	ErrNotTerminal       = errs.Conflict("recording.notTerminal", "the recording is still capturing; stop it first")
 	ErrAlreadyClaimed    = errs.Conflict("job.alreadyClaimed", "another node holds this job's lease")
-	ErrLeaseExpired      = errs.Conflict("job.leaseExpired", "the job's lease expired")
 	ErrJobNotLive        = errs.Conflict("job.notLive", "the job has already finished")
 	ErrJobNotRetryable   = errs.Conflict("job.notRetryable", "only a failed or cancelled job can be retried")
 	ErrActiveJobExists   = errs.Conflict("active_job_exists", "the recording already has a live job")

@@ -100,11 +100,5 @@ func MergePeaks(chunks []Chunk, bins int) []float32 {
 		}
 		at += c.Frames
 	}
-	// Fill bins that no chunk bin landed in (short previews) from the left.
-	for i := 1; i < bins; i++ {
-		if out[i] == 0 && out[i-1] != 0 && bins > len(chunks)*WaveformBins {
-			out[i] = out[i-1]
-		}
-	}
 	return out
 }

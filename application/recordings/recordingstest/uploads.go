@@ -39,21 +39,21 @@ func (s *Store) ListChunks(_ context.Context, recordingID string) ([]recording.C
 }
 
 // OpenUpload implements ports.UploadStore.
-func (s *Store) OpenUpload(_ context.Context, u recording.Upload) (recording.Upload, bool, error) {
+func (s *Store) OpenUpload(_ context.Context, u recording.Upload) (recording.Upload, string, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for id, x := range s.UploadsByID {
 		if x.RecordingID == u.RecordingID && x.Chunk.Index == u.Chunk.Index {
 			if x.Chunk.SHA256 == u.Chunk.SHA256 {
-				return x, false, nil
+				return x, "", nil
 			}
 			delete(s.UploadsByID, id)
 			s.UploadsByID[u.ID] = u
-			return u, true, nil
+			return u, id, nil
 		}
 	}
 	s.UploadsByID[u.ID] = u
-	return u, false, nil
+	return u, "", nil
 }
 
 // GetUpload implements ports.UploadStore.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"sync"
 	"syscall"
@@ -137,7 +138,7 @@ func stored(fc *fakecontroller.Controller, rec string, index int) []byte {
 // frames decodes a stored chunk and counts its frames.
 func frames(t *testing.T, b []byte) int64 {
 	p := filepath.Join(t.TempDir(), "chunk.flac")
-	if err := writeFile(p, b); err != nil {
+	if err := os.WriteFile(p, b, 0o600); err != nil {
 		t.Fatal(err)
 	}
 	a, err := audiofile.NewDecoder().OpenAudioFile(p)
