@@ -45,6 +45,17 @@ type NodeStore interface {
 	RoomUsage(ctx context.Context, roomID string) (nodes, channels int64, err error)
 }
 
+// NodeHeartbeatStore writes agents' heartbeats in batches: the fleet
+// service keeps heartbeats in memory and saves those of every node once a
+// second, so that a heartbeat costs no database write of its own.
+type NodeHeartbeatStore interface {
+	// SaveHeartbeats writes each heartbeat's fields (hostname and agent
+	// version when not empty, runtime, last seen, capturing, reported
+	// status, updated-at) onto its node in one transaction; heartbeats of
+	// nodes that no longer exist are skipped.
+	SaveHeartbeats(ctx context.Context, hbs []node.Heartbeat) error
+}
+
 // NodeCredentialStore persists bootstrap tokens and node credentials.
 type NodeCredentialStore interface {
 	// CreateBootstrapToken inserts t.

@@ -2,9 +2,7 @@ package gormstore_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
@@ -13,11 +11,11 @@ import (
 	"github.com/rakkr/rakkr/test/dbtest"
 )
 
-// TestRecordHeartbeatWritesOnlyItsColumnsUnderConcurrency sends many
-// heartbeats at once (on SQLite they are group-committed by one writer):
-// each lands on its own node, the node's other fields and interfaces are
-// untouched, an unknown node or a failing update fails alone.
-func TestRecordHeartbeatWritesOnlyItsColumnsUnderConcurrency(t *testing.T) {
+// TestSaveHeartbeatsWritesOnlyItsColumns saves one batch of heartbeats:
+// each lands on its own node, an empty hostname or agent version keeps the
+// stored one, the node's other fields and interfaces are untouched and a
+// heartbeat of an unknown node is skipped without failing the batch.
+func TestSaveHeartbeatsWritesOnlyItsColumns(t *testing.T) {
 	dbtest.Each(t, func(t *testing.T, c dbtest.Case) {
 		ctx := context.Background()
 		nodes := gormstore.NewNodeStore(c.DB)
@@ -25,6 +23,7 @@ func TestRecordHeartbeatWritesOnlyItsColumnsUnderConcurrency(t *testing.T) {
 		var ids []string
 		for i := 0; i < 20; i++ {
 			n, _ := node.New(fmt.Sprintf("Room %02d", i), "hq", "", "keep these notes", now)
+			n.Hostname, n.AgentVersion = "old-host", "0.9"
 			if err := nodes.CreateNode(ctx, n); err != nil {
 				t.Fatal(err)
 			}
@@ -34,57 +33,39 @@ func TestRecordHeartbeatWritesOnlyItsColumnsUnderConcurrency(t *testing.T) {
 			}
 			ids = append(ids, n.ID)
 		}
-		boom := errors.New("refused")
-		var wg sync.WaitGroup
-		errsBy := make([]error, len(ids)+1)
-		for round := 0; round < 5; round++ {
-			for i, id := range append(append([]string{}, ids...), "node_missing") {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					seen := now.Add(time.Duration(round) * time.Second)
-					_, err := nodes.RecordHeartbeat(ctx, id, func(n *node.Node) error {
-						if i == 3 && round == 4 {
-							return boom
-						}
-						n.LastSeenAt, n.Capturing, n.Hostname, n.UpdatedAt = &seen, i%2 == 0, "host-"+id, seen
-						n.Notes = "a heartbeat must not write this"
-						return nil
-					})
-					if round == 4 {
-						errsBy[i] = err
-					}
-				}()
+		seen := now.Add(4 * time.Second)
+		batch := []node.Heartbeat{{NodeID: "node_missing", Hostname: "ghost", SeenAt: seen}}
+		for i, id := range ids {
+			hb := node.Heartbeat{NodeID: id, SeenAt: seen, Capturing: i%2 == 0,
+				Runtime: node.Runtime{OSName: "Debian", UptimeSeconds: int64(i), IPAddresses: []string{"10.0.0.1"}, AudioBackends: []string{"alsa"}}}
+			if i < 10 {
+				hb.Hostname, hb.AgentVersion = "host-"+id, "1.2.3"
 			}
-			wg.Wait()
+			batch = append(batch, hb)
 		}
-		for i, err := range errsBy {
-			switch {
-			case i == len(ids):
-				if !errors.Is(err, node.ErrNotFound) {
-					t.Errorf("unknown node: %v", err)
-				}
-			case i == 3:
-				if !errors.Is(err, boom) {
-					t.Errorf("failing update: %v", err)
-				}
-			case err != nil:
-				t.Errorf("node %d: %v", i, err)
-			}
+		if err := nodes.SaveHeartbeats(ctx, batch); err != nil {
+			t.Fatal(err)
+		}
+		if err := nodes.SaveHeartbeats(ctx, nil); err != nil {
+			t.Fatal(err)
 		}
 		for i, id := range ids {
 			n, err := nodes.GetNode(ctx, id)
 			if err != nil {
 				t.Fatal(err)
 			}
-			wantSeen := now.Add(4 * time.Second)
-			if i == 3 {
-				wantSeen = now.Add(3 * time.Second) // its last update failed
+			host, version, status := "old-host", "0.9", node.StatusOnline
+			if i < 10 {
+				host, version = "host-"+id, "1.2.3"
 			}
-			if n.LastSeenAt == nil || !n.LastSeenAt.Equal(wantSeen) || n.Hostname != "host-"+id || n.Capturing != (i%2 == 0) ||
-				n.Notes != "keep these notes" || len(n.Interfaces) != 1 {
-				t.Errorf("node %d after heartbeats: seen %v host %q capturing %v notes %q interfaces %d",
-					i, n.LastSeenAt, n.Hostname, n.Capturing, n.Notes, len(n.Interfaces))
+			if i%2 == 0 {
+				status = node.StatusRecording
+			}
+			if n.LastSeenAt == nil || !n.LastSeenAt.Equal(seen) || n.Hostname != host || n.AgentVersion != version ||
+				n.Capturing != (i%2 == 0) || n.ReportedStatus != status || n.Runtime.OSName != "Debian" ||
+				n.Runtime.UptimeSeconds != int64(i) || n.Notes != "keep these notes" || n.Alias != fmt.Sprintf("Room %02d", i) ||
+				len(n.Interfaces) != 1 || !n.UpdatedAt.Equal(seen) {
+				t.Errorf("node %d after heartbeats: %+v", i, n)
 			}
 		}
 	})

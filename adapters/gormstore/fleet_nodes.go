@@ -3,7 +3,6 @@ package gormstore
 import (
 	"context"
 	"strings"
-	"sync"
 
 	"gorm.io/gorm/clause"
 
@@ -13,13 +12,7 @@ import (
 
 // NodeStore keeps nodes, audio interfaces and channels in the nodes,
 // audio_interfaces and audio_channels tables.
-type NodeStore struct {
-	db *DB
-	// On SQLite, heartbeats are written in batches by one goroutine (see
-	// RecordHeartbeat), started on first use.
-	hbOnce sync.Once
-	hbCh   chan *heartbeatReq
-}
+type NodeStore struct{ db *DB }
 
 // NewNodeStore returns the node store on db.
 func NewNodeStore(db *DB) *NodeStore { return &NodeStore{db: db} }

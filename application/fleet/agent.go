@@ -3,6 +3,7 @@ package fleet
 import (
 	"context"
 	"strings"
+	"time"
 
 	"github.com/rakkr/rakkr/domain/access"
 	"github.com/rakkr/rakkr/domain/node"
@@ -14,42 +15,38 @@ const MeterFramesPerSecond = 10
 
 // Heartbeat records an agent's periodic report: last seen, runtime facts
 // (at most 16 addresses) and whether it captures; a provisioning or offline
-// node becomes online. It writes no audit row (one every 5 s per node
-// would drown the trail).
+// node becomes online. The heartbeat is kept in memory and written with
+// every other node's by FlushHeartbeats within HeartbeatFlushInterval
+// (node reads see it at once), so it costs one read of the node and no
+// write. It writes no audit row (one every 5 s per node would drown the
+// trail). The answer's status counts the open health events as of the
+// node's previous heartbeat.
 func (s *Service) Heartbeat(ctx context.Context, nodeID string, hb agentapi.Heartbeat) (agentapi.HeartbeatResponse, error) {
 	now := s.now()
-	update := s.d.Nodes.UpdateNode
-	if h, ok := s.d.Nodes.(heartbeatStore); ok {
-		update = h.RecordHeartbeat
-	}
-	n, err := update(ctx, nodeID, func(n *node.Node) error {
-		applyRuntime(n, hb.Runtime)
-		n.LastSeenAt = &now
-		n.Capturing = hb.Capturing
-		n.ReportedStatus = node.StatusOnline
-		if hb.Capturing {
-			n.ReportedStatus = node.StatusRecording
-		}
-		n.UpdatedAt = now
-		return nil
-	})
+	n, err := s.summary(ctx, nodeID)
 	if err != nil {
 		return agentapi.HeartbeatResponse{}, err
 	}
-	v, err := s.view(ctx, n)
+	beat := heartbeatOf(nodeID, hb, now)
+	if err := s.p.put(beat); err != nil {
+		return agentapi.HeartbeatResponse{}, err
+	}
+	c, err := s.openCounts(ctx, nodeID)
 	if err != nil {
 		return agentapi.HeartbeatResponse{}, err
 	}
-	return agentapi.HeartbeatResponse{ServerTime: now, Status: string(v.Status), ConfigVersion: n.ConfigVersion}, nil
+	beat.Apply(&n)
+	st := node.DeriveStatus(node.StatusInput{LastSeenAt: n.LastSeenAt, Capturing: n.Capturing, OpenWarnings: c.Warning,
+		OpenCriticals: c.Critical, Now: now, OfflineAfter: s.d.OfflineAfter})
+	return agentapi.HeartbeatResponse{ServerTime: now, Status: string(st), ConfigVersion: n.ConfigVersion}, nil
 }
 
-// heartbeatStore is implemented by node stores with a cheaper write for
-// heartbeats (gormstore.NodeStore): like UpdateNode, but fn sees the node
-// without its interfaces and only the fields a heartbeat sets are saved
-// (hostname, agent version, runtime, last seen, capturing, reported status,
-// updated-at).
-type heartbeatStore interface {
-	RecordHeartbeat(ctx context.Context, id string, fn func(n *node.Node) error) (node.Node, error)
+// summary reads a node without its interfaces when the store can.
+func (s *Service) summary(ctx context.Context, id string) (node.Node, error) {
+	if ns, ok := s.d.Nodes.(nodeSummaries); ok {
+		return ns.GetNodeSummary(ctx, id)
+	}
+	return s.d.Nodes.GetNode(ctx, id)
 }
 
 // nodeSummaries is implemented by node stores that can load a node without
@@ -119,24 +116,23 @@ func (s *Service) applyInventory(ctx context.Context, nodeID string, inv agentap
 	return n, changed, s.syncGraph(ctx, n)
 }
 
-// applyRuntime copies an agent's runtime facts onto n.
-func applyRuntime(n *node.Node, rt agentapi.Runtime) {
-	if h := strings.TrimSpace(rt.Hostname); h != "" {
-		n.Hostname = truncate(h, 255)
+// heartbeatOf is the heartbeat an agent's report makes, its strings cut
+// to the stored sizes.
+func heartbeatOf(nodeID string, hb agentapi.Heartbeat, now time.Time) node.Heartbeat {
+	rt := hb.Runtime
+	out := node.Heartbeat{NodeID: nodeID, Hostname: truncate(strings.TrimSpace(rt.Hostname), 255),
+		AgentVersion: truncate(strings.TrimSpace(rt.AgentVersion), 64), SeenAt: now, Capturing: hb.Capturing,
+		Runtime: node.Runtime{OSName: truncate(rt.OSName, 200), KernelRelease: truncate(rt.KernelRelease, 200),
+			Architecture: truncate(rt.Architecture, 64), UptimeSeconds: rt.UptimeSeconds, IPAddresses: node.TruncateIPs(rt.IPAddresses),
+			AudioBackends: rt.AudioBackends, DiskUsedPercent: rt.DiskUsedPercent, DiskFreeBytes: rt.DiskFreeBytes,
+			Load1PerCore: rt.Load1PerCore, CPUCores: rt.CPUCores}}
+	if out.Runtime.IPAddresses == nil {
+		out.Runtime.IPAddresses = []string{}
 	}
-	if v := strings.TrimSpace(rt.AgentVersion); v != "" {
-		n.AgentVersion = truncate(v, 64)
+	if out.Runtime.AudioBackends == nil {
+		out.Runtime.AudioBackends = []string{}
 	}
-	n.Runtime = node.Runtime{OSName: truncate(rt.OSName, 200), KernelRelease: truncate(rt.KernelRelease, 200),
-		Architecture: truncate(rt.Architecture, 64), UptimeSeconds: rt.UptimeSeconds, IPAddresses: node.TruncateIPs(rt.IPAddresses),
-		AudioBackends: rt.AudioBackends, DiskUsedPercent: rt.DiskUsedPercent, DiskFreeBytes: rt.DiskFreeBytes,
-		Load1PerCore: rt.Load1PerCore, CPUCores: rt.CPUCores}
-	if n.Runtime.IPAddresses == nil {
-		n.Runtime.IPAddresses = []string{}
-	}
-	if n.Runtime.AudioBackends == nil {
-		n.Runtime.AudioBackends = []string{}
-	}
+	return out
 }
 
 func truncate(s string, n int) string {
@@ -168,4 +164,17 @@ func auditInterfaces(n node.Node) []any {
 			"channelCount": i.ChannelCount, "absent": i.Absent})
 	}
 	return out
+}
+
+// applyRuntime copies an agent's runtime facts onto n (enrollment: the
+// node is not seen until its first heartbeat).
+func applyRuntime(n *node.Node, rt agentapi.Runtime) {
+	hb := heartbeatOf(n.ID, agentapi.Heartbeat{Runtime: rt}, time.Time{})
+	if hb.Hostname != "" {
+		n.Hostname = hb.Hostname
+	}
+	if hb.AgentVersion != "" {
+		n.AgentVersion = hb.AgentVersion
+	}
+	n.Runtime = hb.Runtime
 }

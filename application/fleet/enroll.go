@@ -254,23 +254,35 @@ func (s *Service) AuthenticateNode(ctx context.Context, bearer string) (access.P
 	if !node.WellFormed(bearer, node.NodeTokenPrefix) {
 		return access.Principal{}, node.ErrCredentialInvalid
 	}
-	cred, err := s.d.Credentials.CredentialByHash(ctx, node.HashSecret(bearer))
+	cred, alias, err := s.credential(ctx, node.HashSecret(bearer))
 	if err != nil {
 		return access.Principal{}, err
 	}
 	if cred.RevokedAt != nil {
 		return access.Principal{}, node.ErrCredentialRevoked
 	}
-	get := s.d.Nodes.GetNode
-	if ns, ok := s.d.Nodes.(nodeSummaries); ok {
-		get = ns.GetNodeSummary
+	return access.Principal{Kind: access.PrincipalNode, ID: cred.NodeID, Name: alias, SessionID: cred.ID, Roles: []access.Role{}}, nil
+}
+
+// credentialAliases is implemented by credential stores that read a
+// credential with its node's alias in one query (gormstore).
+type credentialAliases interface {
+	CredentialWithAlias(ctx context.Context, hash string) (node.Credential, string, error)
+}
+
+// credential returns the credential whose token hashes to hash and the
+// alias of its node; a credential without its node is invalid.
+func (s *Service) credential(ctx context.Context, hash string) (node.Credential, string, error) {
+	if cs, ok := s.d.Credentials.(credentialAliases); ok {
+		return cs.CredentialWithAlias(ctx, hash)
 	}
-	n, err := get(ctx, cred.NodeID)
+	cred, err := s.d.Credentials.CredentialByHash(ctx, hash)
 	if err != nil {
-		if errs.KindOf(err) == errs.KindNotFound {
-			return access.Principal{}, node.ErrCredentialInvalid
-		}
-		return access.Principal{}, err
+		return node.Credential{}, "", err
 	}
-	return access.Principal{Kind: access.PrincipalNode, ID: n.ID, Name: n.Alias, SessionID: cred.ID, Roles: []access.Role{}}, nil
+	n, err := s.summary(ctx, cred.NodeID)
+	if errs.KindOf(err) == errs.KindNotFound {
+		return node.Credential{}, "", node.ErrCredentialInvalid
+	}
+	return cred, n.Alias, err
 }

@@ -268,6 +268,7 @@ func (s *Service) editInterfaces(ctx context.Context, nodeID, action string, fn 
 
 // DeleteNode removes a node with its interfaces, channels and credentials.
 func (s *Service) DeleteNode(ctx context.Context, id string) error {
+	defer s.p.forget(id)
 	return s.d.Tx.InTx(ctx, func(ctx context.Context) error {
 		n, err := s.d.Nodes.GetNode(ctx, id)
 		if err != nil {

@@ -24,8 +24,11 @@ import (
 // Rooms, Graph, Authorizer and Audit are required; Health may be nil (no
 // events are counted), Clock defaults to the system clock.
 type Deps struct {
-	Tx          ports.Transactor
-	Nodes       ports.NodeStore
+	Tx    ports.Transactor
+	Nodes ports.NodeStore
+	// Heartbeats writes the heartbeats kept in memory in batches; nil
+	// writes them node by node through Nodes.UpdateNode.
+	Heartbeats  ports.NodeHeartbeatStore
 	Credentials ports.NodeCredentialStore
 	Rooms       ports.RoomStore
 	// Graph records each resource's parents for scope decisions.
@@ -43,7 +46,10 @@ type Deps struct {
 }
 
 // Service implements the fleet use cases and ports.NodeAuthenticator.
-type Service struct{ d Deps }
+type Service struct {
+	d Deps
+	p *presence
+}
 
 // New checks deps and returns the service.
 func New(d Deps) (*Service, error) {
@@ -64,7 +70,7 @@ func New(d Deps) (*Service, error) {
 	if d.OfflineAfter < 0 {
 		d.OfflineAfter = 0
 	}
-	return &Service{d: d}, nil
+	return &Service{d: d, p: newPresence()}, nil
 }
 
 func (s *Service) now() time.Time { return s.d.Clock.Now().UTC().Truncate(time.Microsecond) }
@@ -91,6 +97,7 @@ func (s *Service) views(ctx context.Context, nodes []node.Node) ([]NodeView, err
 		}
 		counts = c
 	}
+	s.p.overlay(nodes)
 	now := s.now()
 	out := make([]NodeView, 0, len(nodes))
 	for _, n := range nodes {

@@ -135,7 +135,8 @@ func New(ctx context.Context, v settings.Values, log *slog.Logger) (*Controller,
 		return nil, err
 	}
 	healthStore := gormstore.NewHealthStore(db, clock)
-	fleetSvc, err := fleet.New(fleet.Deps{Tx: db, Nodes: gormstore.NewNodeStore(db),
+	nodeStore := gormstore.NewNodeStore(db)
+	fleetSvc, err := fleet.New(fleet.Deps{Tx: db, Nodes: nodeStore, Heartbeats: nodeStore,
 		Credentials: gormstore.NewNodeCredentialStore(db), Rooms: gormstore.NewRoomStore(db), Graph: authz,
 		Authorizer: authz, Audit: recorder, Health: healthStore, Clock: clock, OfflineAfter: offlineAfter})
 	if err != nil {
@@ -191,7 +192,17 @@ func New(ctx context.Context, v settings.Values, log *slog.Logger) (*Controller,
 		Metrics: metrics.Handler(), MetricsToken: v["RAKKR_METRICS_TOKEN"], Server: server}
 	server.Register(system)
 	c.Handler = server
+	// Stopped after the runners (stop runs in reverse): the heartbeats still
+	// in memory are written before the database closes.
+	c.stop = append(c.stop, func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := fleetSvc.FlushHeartbeats(ctx); err != nil {
+			log.Warn("heartbeats not written at shutdown", "error", err)
+		}
+	})
 	c.stop = append(c.stop, startRunners(log, []runner{
+		{name: "heartbeat-flush", every: fleet.HeartbeatFlushInterval, run: fleetSvc.FlushHeartbeats},
 		// Several replicas share one database: pick up access changes made elsewhere.
 		{name: "access-reload", every: 15 * time.Second, run: authz.Reload},
 		{name: "recording-leases", every: recordings.LeaseRunnerInterval, run: func(ctx context.Context) error {
