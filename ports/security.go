@@ -34,6 +34,15 @@ type Authorizer interface {
 	Decide(ctx context.Context, p access.Principal, perm access.Permission, target access.Ref) (access.Decision, error)
 }
 
+// AuthorizationVersion is implemented by authorizers that can tell when
+// their rules change (casbinauthz): a decision made at one version stays
+// true until Version returns another value, so callers that decide the
+// same thing many times a second (the live meter filter) can keep it.
+type AuthorizationVersion interface {
+	// Version changes whenever any decision could change.
+	Version() uint64
+}
+
 // AuditRecorder appends audit rows, taking actor and correlation ids from ctx.
 // Inside Transactor.InTx the row commits with the work it describes.
 type AuditRecorder interface {

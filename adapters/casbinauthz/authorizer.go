@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/casbin/casbin/v2"
@@ -49,7 +50,19 @@ type Authorizer struct {
 	roster RoomRoster
 
 	wmu sync.Mutex // orders reloads and after-commit updates
+
+	// version counts the changes of the rules decisions rest on (see
+	// Version); digest identifies the loaded rules, so that a periodic
+	// reload that finds them unchanged keeps the enforcer and its memo.
+	version atomic.Uint64
+	digest  uint64
 }
+
+// Version implements ports.AuthorizationVersion: it changes whenever a
+// decision could change (a committed policy, role, grant or resource
+// graph change, a reload that found different rules, a roster change), so
+// a decision made at one version may be reused until it moves.
+func (a *Authorizer) Version() uint64 { return a.version.Load() }
 
 // New seeds the role permissions (idempotent; several replicas may start
 // at once) and loads the whole policy. db must be migrated (00003 makes
@@ -86,6 +99,7 @@ func (a *Authorizer) SetRoomRoster(r RoomRoster) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.roster = r
+	a.version.Add(1)
 }
 
 // Reload reads the whole casbin_rule table into a new enforcer and swaps
@@ -98,9 +112,14 @@ func (a *Authorizer) Reload(ctx context.Context) error {
 	if err != nil {
 		return gormstore.Translate(err)
 	}
+	d := rulesDigest(e)
 	a.mu.Lock()
-	a.enf, a.perms = e, newMemo()
-	a.mu.Unlock()
+	defer a.mu.Unlock()
+	if a.enf != nil && d == a.digest {
+		return nil // nothing changed: keep the enforcer, its memo and the version
+	}
+	a.enf, a.perms, a.digest = e, newMemo(), d
+	a.version.Add(1)
 	return nil
 }
 

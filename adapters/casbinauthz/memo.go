@@ -1,8 +1,12 @@
 package casbinauthz
 
 import (
+	"hash/fnv"
+	"slices"
 	"sync"
 	"sync/atomic"
+
+	"github.com/casbin/casbin/v2"
 )
 
 // memo remembers answers of one enforcer, as Casbin's CachedEnforcer
@@ -36,4 +40,29 @@ func (m *memo) get(key string, compute func() (bool, error)) (bool, error) {
 		}
 	}
 	return v, nil
+}
+
+// rulesDigest is a 64-bit FNV-1a hash of every policy and grouping rule
+// loaded in e, in section and type order.
+func rulesDigest(e *casbin.Enforcer) uint64 {
+	h := fnv.New64a()
+	m := e.GetModel()
+	for _, sec := range []string{"p", "g"} {
+		types := make([]string, 0, len(m[sec]))
+		for ptype := range m[sec] {
+			types = append(types, ptype)
+		}
+		slices.Sort(types)
+		for _, ptype := range types {
+			h.Write([]byte(ptype))
+			for _, rule := range m[sec][ptype].Policy {
+				for _, v := range rule {
+					h.Write([]byte(v))
+					h.Write([]byte{0})
+				}
+				h.Write([]byte{1})
+			}
+		}
+	}
+	return h.Sum64()
 }

@@ -176,3 +176,54 @@ func TestSeedRepairsCatalog(t *testing.T) {
 		expect(t, a, user("v"), access.AuditRead, access.Global, access.ReasonGranted)
 	})
 }
+
+// TestVersionMovesWithEveryChange: the version moves with a committed
+// change here and with a reload that finds a replica's change, not with a
+// reload that finds nothing new (which keeps the enforcer and its memo)
+// nor with a rolled-back change.
+func TestVersionMovesWithEveryChange(t *testing.T) {
+	dbtest.Each(t, func(t *testing.T, c dbtest.Case) {
+		ctx := context.Background()
+		a := newAuthorizer(t, c)
+		must(t, a.Reload(ctx))
+		v0 := a.Version()
+		a.mu.RLock()
+		enf := a.enf
+		a.mu.RUnlock()
+		must(t, a.Reload(ctx))
+		a.mu.RLock()
+		same := a.enf == enf
+		a.mu.RUnlock()
+		if a.Version() != v0 || !same {
+			t.Fatalf("a reload without changes moved the version (%d → %d) or replaced the enforcer (%v)", v0, a.Version(), !same)
+		}
+		must(t, a.SetParents(ctx, ref(access.ResourceNode, "n1"), []access.Ref{ref(access.ResourceRoom, "r1")}))
+		v1 := a.Version()
+		if v1 == v0 {
+			t.Fatal("a committed change did not move the version")
+		}
+		_ = c.DB.InTx(ctx, func(ctx context.Context) error {
+			must(t, a.SetParents(ctx, ref(access.ResourceNode, "n2"), []access.Ref{ref(access.ResourceRoom, "r1")}))
+			return errors.New("roll back")
+		})
+		if a.Version() != v1 {
+			t.Fatal("a rolled-back change moved the version")
+		}
+		must(t, a.Reload(ctx)) // settles the digest after the in-memory change
+		v2 := a.Version()
+		must(t, a.Reload(ctx))
+		if a.Version() != v2 {
+			t.Fatal("a second reload without changes moved the version")
+		}
+		replica, err := New(ctx, reopen(t, c))
+		must(t, err)
+		must(t, replica.SetUserAccess(ctx, "v", []access.Role{access.RoleViewer}, nil, nil))
+		if a.Version() != v2 {
+			t.Fatal("a replica's change moved the version before a reload")
+		}
+		must(t, a.Reload(ctx))
+		if a.Version() == v2 {
+			t.Fatal("a reload that found a replica's change did not move the version")
+		}
+	})
+}

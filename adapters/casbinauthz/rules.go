@@ -166,6 +166,8 @@ func (a *Authorizer) apply(c change) {
 		}
 	}
 	a.perms = newMemo()
+	a.digest = 0 // unknown: the next reload swaps in what it reads
+	a.version.Add(1)
 	if failed != nil {
 		// The table holds the truth: reload it once this update lets go.
 		a.log.Error("casbin: in-memory policy update failed; reloading", "error", failed)

@@ -11,7 +11,9 @@ import (
 	"github.com/rakkr/rakkr/ports/agentapi"
 )
 
-// DefaultDecisionTTL is how long a Filter reuses an authorization decision.
+// DefaultDecisionTTL is how long a Filter reuses an authorization decision
+// when the authorizer cannot tell its version (ports.AuthorizationVersion);
+// with a version, a decision is reused until the version moves.
 const DefaultDecisionTTL = 5 * time.Second
 
 // ChannelRef is the access ref of a channel: channel:<interfaceId>.<index>.
@@ -24,6 +26,13 @@ func NodeRef(nodeID string) access.Ref { return access.Ref{Type: access.Resource
 
 type decision struct {
 	allowed bool
+	stamp   stamp
+}
+
+// stamp is when a decision was made: the authorizer's version, or the
+// time when it has none.
+type stamp struct {
+	version uint64
 	at      time.Time
 }
 
@@ -42,7 +51,7 @@ type frameKey struct{ node, iface string }
 // the channel indices it saw, in order, which of them are visible, and the
 // time of the oldest decision it rests on (it expires with it).
 type frameDecision struct {
-	at      time.Time
+	stamp   stamp
 	node    bool
 	indices []int
 	visible []bool
@@ -54,6 +63,7 @@ type frameDecision struct {
 // decision that cannot be made denies.
 type Filter struct {
 	authz  ports.Authorizer
+	ver    ports.AuthorizationVersion // nil: decisions expire after ttl
 	p      access.Principal
 	ttl    time.Duration
 	clock  ports.Clock
@@ -71,23 +81,49 @@ func NewFilter(authz ports.Authorizer, p access.Principal, ttl time.Duration, cl
 	if clock == nil {
 		clock = ports.SystemClock{}
 	}
-	return &Filter{authz: authz, p: p, ttl: ttl, clock: clock, cache: map[decisionKey]decision{}, frames: map[frameKey]*frameDecision{}}
+	ver, _ := authz.(ports.AuthorizationVersion)
+	return &Filter{authz: authz, ver: ver, p: p, ttl: ttl, clock: clock, cache: map[decisionKey]decision{}, frames: map[frameKey]*frameDecision{}}
+}
+
+// now stamps a decision about to be made (the version is read first, so a
+// change while deciding makes the next call decide again).
+func (f *Filter) now() stamp {
+	if f.ver != nil {
+		return stamp{version: f.ver.Version()}
+	}
+	return stamp{at: f.clock.Now()}
+}
+
+// fresh reports whether a decision stamped s may still be used at now.
+func (f *Filter) fresh(s, now stamp) bool {
+	if f.ver != nil {
+		return s.version == now.version
+	}
+	return now.at.Sub(s.at) < f.ttl
+}
+
+// older returns the staler of two stamps.
+func older(a, b stamp) stamp {
+	if a.version < b.version || a.at.Before(b.at) {
+		return a
+	}
+	return b
 }
 
 // Allowed reports whether the principal holds perm on target.
 func (f *Filter) Allowed(ctx context.Context, perm access.Permission, target access.Ref) bool {
-	allowed, _ := f.allowed(ctx, f.clock.Now(), perm, target)
+	allowed, _ := f.allowed(ctx, f.now(), perm, target)
 	return allowed
 }
 
 // allowed is Allowed, also returning when the decision was made.
-func (f *Filter) allowed(ctx context.Context, now time.Time, perm access.Permission, target access.Ref) (bool, time.Time) {
+func (f *Filter) allowed(ctx context.Context, now stamp, perm access.Permission, target access.Ref) (bool, stamp) {
 	k := decisionKey{perm, target.Type, target.ID}
 	f.mu.Lock()
 	d, ok := f.cache[k]
 	f.mu.Unlock()
-	if ok && now.Sub(d.at) < f.ttl {
-		return d.allowed, d.at
+	if ok && f.fresh(d.stamp, now) {
+		return d.allowed, d.stamp
 	}
 	res, err := f.authz.Decide(ctx, f.p, perm, target)
 	allowed := err == nil && res.Allowed
@@ -95,7 +131,7 @@ func (f *Filter) allowed(ctx context.Context, now time.Time, perm access.Permiss
 	if len(f.cache) > 4096 {
 		clear(f.cache)
 	}
-	f.cache[k] = decision{allowed: allowed, at: now}
+	f.cache[k] = decision{allowed: allowed, stamp: now}
 	f.mu.Unlock()
 	return allowed, now
 }
@@ -106,15 +142,15 @@ func (f *Filter) allowed(ctx context.Context, now time.Time, perm access.Permiss
 // level, or a frame without levels). The input is not modified.
 //
 // The answer for an interface's channel list is kept until the oldest
-// decision it rests on expires, so a frame the principal may see in full
+// decision it rests on expires (or the authorizer's version moves), so a frame the principal may see in full
 // costs one map lookup and is returned as it is (sharing its levels).
 func (f *Filter) Frame(ctx context.Context, fr agentapi.MeterFrame) (agentapi.MeterFrame, bool) {
-	now := f.clock.Now()
+	now := f.now()
 	k := frameKey{fr.NodeID, fr.InterfaceID}
 	f.mu.Lock()
 	d := f.frames[k]
 	f.mu.Unlock()
-	if d == nil || now.Sub(d.at) >= f.ttl || !sameIndices(d.indices, fr.Levels) {
+	if d == nil || !f.fresh(d.stamp, now) || !sameIndices(d.indices, fr.Levels) {
 		d = f.decideFrame(ctx, now, fr)
 		f.mu.Lock()
 		if len(f.frames) > 4096 {
@@ -140,13 +176,11 @@ func (f *Filter) Frame(ctx context.Context, fr agentapi.MeterFrame) (agentapi.Me
 }
 
 // decideFrame decides node:read on fr's node and on each of its channels.
-func (f *Filter) decideFrame(ctx context.Context, now time.Time, fr agentapi.MeterFrame) *frameDecision {
-	d := &frameDecision{at: now, all: true}
+func (f *Filter) decideFrame(ctx context.Context, now stamp, fr agentapi.MeterFrame) *frameDecision {
+	d := &frameDecision{stamp: now, all: true}
 	ok, at := f.allowed(ctx, now, access.NodeRead, NodeRef(fr.NodeID))
 	d.node = ok
-	if at.Before(d.at) {
-		d.at = at
-	}
+	d.stamp = older(d.stamp, at)
 	// The indices are kept on a denial too, so that the node's next frames
 	// reuse it instead of deciding again.
 	d.indices = make([]int, len(fr.Levels))
@@ -161,9 +195,7 @@ func (f *Filter) decideFrame(ctx context.Context, now time.Time, fr agentapi.Met
 		ok, at := f.allowed(ctx, now, access.NodeRead, ChannelRef(fr.InterfaceID, l.ChannelIndex))
 		d.visible[i] = ok
 		d.all = d.all && ok
-		if at.Before(d.at) {
-			d.at = at
-		}
+		d.stamp = older(d.stamp, at)
 	}
 	return d
 }
