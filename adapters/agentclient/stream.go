@@ -26,7 +26,10 @@ func (c *Client) OpenStream(ctx context.Context) (ports.StreamConn, error) {
 	} else {
 		u.Scheme = "ws"
 	}
-	d := websocket.Dialer{TLSClientConfig: c.tls, HandshakeTimeout: c.opt.Timeout, Proxy: http.ProxyFromEnvironment}
+	// Offer the binary meter encoding; a controller that does not know it
+	// answers without a subprotocol and gets JSON text.
+	d := websocket.Dialer{TLSClientConfig: c.tls, HandshakeTimeout: c.opt.Timeout, Proxy: http.ProxyFromEnvironment,
+		Subprotocols: []string{agentapi.StreamProtocolBinary}}
 	h := http.Header{}
 	h.Set("Authorization", "Bearer "+c.opt.NodeToken)
 	h.Set(agentapi.HeaderAgentVersion, c.opt.AgentVersion)
@@ -40,7 +43,7 @@ func (c *Client) OpenStream(ctx context.Context) (ports.StreamConn, error) {
 		}
 		return nil, fmt.Errorf("agent stream: %w", err)
 	}
-	s := &stream{conn: conn, done: make(chan struct{})}
+	s := &stream{conn: conn, done: make(chan struct{}), binary: conn.Subprotocol() == agentapi.StreamProtocolBinary}
 	go s.readLoop()
 	return s, nil
 }
@@ -48,9 +51,13 @@ func (c *Client) OpenStream(ctx context.Context) (ports.StreamConn, error) {
 // stream is an open agent WebSocket.
 type stream struct {
 	conn *websocket.Conn
-	mu   sync.Mutex
-	once sync.Once
-	done chan struct{}
+	// binary: the controller accepted agentapi.StreamProtocolBinary, so
+	// meter messages go binary (encoded into buf, reused under mu).
+	binary bool
+	buf    []byte
+	mu     sync.Mutex
+	once   sync.Once
+	done   chan struct{}
 }
 
 // readLoop consumes control frames (and ignores data) so closes and pings
@@ -64,7 +71,9 @@ func (s *stream) readLoop() {
 	}
 }
 
-// Send implements ports.StreamConn.
+// Send implements ports.StreamConn. Meter messages go in the binary
+// encoding when the stream negotiated it (and the frame fits it, see
+// agentapi.CheckMeterBinary); everything else goes as JSON text.
 func (s *stream) Send(ctx context.Context, m agentapi.StreamMessage) error {
 	select {
 	case <-s.done:
@@ -78,6 +87,10 @@ func (s *stream) Send(ctx context.Context, m agentapi.StreamMessage) error {
 		deadline = d
 	}
 	_ = s.conn.SetWriteDeadline(deadline)
+	if s.binary && m.Type == "meter" && m.Meter != nil && agentapi.CheckMeterBinary(m.Meter) == nil {
+		s.buf = agentapi.AppendMeterBinary(s.buf[:0], *m.Meter)
+		return s.conn.WriteMessage(websocket.BinaryMessage, s.buf)
+	}
 	return s.conn.WriteJSON(m)
 }
 

@@ -34,7 +34,7 @@ func (m *WSModule) Routes() []Route {
 		},
 		{
 			Method: http.MethodGet, Path: "/api/v1/nodes/:id/stream", Tag: "agent", Access: AccessNode,
-			Summary:    "Agent WebSocket stream of meter frames (agentapi.StreamMessage, at most 64 KiB each)",
+			Summary:    "Agent WebSocket stream of meter frames: JSON agentapi.StreamMessage, or binary (agentapi.AppendMeterBinary) with subprotocol rakkr.meter.bin.v1; at most 64 KiB each",
 			Permission: access.NodeControl, Action: "nodes.stream", Raw: true, Handler: m.agent,
 		},
 	}

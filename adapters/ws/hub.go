@@ -20,6 +20,7 @@ import (
 	"github.com/rakkr/rakkr/domain/access"
 	"github.com/rakkr/rakkr/domain/errs"
 	"github.com/rakkr/rakkr/ports"
+	"github.com/rakkr/rakkr/ports/agentapi"
 )
 
 // Protocol is the console subprotocol the hub speaks (echoed when offered).
@@ -105,7 +106,7 @@ func NewHub(cfg Config) *Hub {
 		ReadBufferSize: 4096, WriteBufferSize: 16384, HandshakeTimeout: 10 * time.Second}
 	// Agents authenticate with a header a browser cannot set on a socket,
 	// so any origin (normally none) is fine.
-	h.agent = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true },
+	h.agent = websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }, Subprotocols: []string{agentapi.StreamProtocolBinary},
 		ReadBufferSize: 16384, WriteBufferSize: 1024, HandshakeTimeout: 10 * time.Second}
 	return h
 }

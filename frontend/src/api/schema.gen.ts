@@ -1543,7 +1543,7 @@ export interface Operations {
     body: never;
     data: NodeResponse;
   };
-  /** Agent WebSocket stream of meter frames (agentapi.StreamMessage, at most 64 KiB each) */
+  /** Agent WebSocket stream of meter frames: JSON agentapi.StreamMessage, or binary (agentapi.AppendMeterBinary) with subprotocol rakkr.meter.bin.v1; at most 64 KiB each */
   "nodes.stream": {
     method: "GET";
     path: "/api/v1/nodes/{id}/stream";

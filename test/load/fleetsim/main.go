@@ -4,7 +4,8 @@
 // subscribes console subscribers to every node (each over ceil(nodes/200)
 // sockets: the hub allows 256 topics per socket), and reports frames sent,
 // received and dropped, the capture → console latency percentiles and the
-// heartbeat round-trip percentiles.
+// heartbeat round-trip percentiles. The agents send meter frames in the
+// binary encoding when the controller accepts it (--json forces JSON text).
 //
 // Without --url it starts an in-process hub on loopback (fake credentials),
 // which measures the hub alone. With --url it drives a real controller:
@@ -44,6 +45,7 @@ func run(args []string) error {
 	console := fs.String("console-token", "", "console bearer for the subscribers (with --url)")
 	subscribers := fs.Int("subscribers", 1, "logical console subscribers, each subscribed to every node over ceil(nodes/200) sockets (0-100)")
 	heartbeat := fs.String("heartbeat", "", "controller base URL for 5 s heartbeats (optional)")
+	jsonStream := fs.Bool("json", false, "send meter frames as JSON text even when the controller accepts the binary encoding")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -60,7 +62,7 @@ func run(args []string) error {
 		return fmt.Errorf("--subscribers must be 0-100")
 	}
 	cfg := simConfig{Nodes: *nodes, Channels: *channels, Rate: *rate, Duration: *duration,
-		Subscribers: *subscribers, Heartbeat: *heartbeat, ConsoleToken: *console}
+		Subscribers: *subscribers, Heartbeat: *heartbeat, ConsoleToken: *console, JSON: *jsonStream}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if *url == "" {

@@ -32,6 +32,9 @@ type simConfig struct {
 	Subscribers  int
 	Heartbeat    string   // base URL for heartbeats; empty: none
 	NodeIDs      []string // real node ids (with --tokens); empty: sim-0000…
+	// JSON forces JSON text meter messages (the agents do not offer
+	// agentapi.StreamProtocolBinary), for comparison with the binary stream.
+	JSON bool
 }
 
 // simResult is what a run reports.
@@ -42,17 +45,18 @@ type simResult struct {
 	P50, P90, P99, Max              time.Duration // capture → console meter latency
 	HBP50, HBP99, HBMax             time.Duration // heartbeat round trip (successful ones)
 	AgentErrors                     int64
+	BinaryStreams                   int64 // agents whose stream negotiated the binary encoding
 	SocketsPerSubscriber            int
 }
 
 func (r simResult) String() string {
 	us := func(d time.Duration) time.Duration { return d.Round(time.Microsecond) }
 	return fmt.Sprintf("nodes=%d subscribers=%d (sockets each=%d) sent=%d received=%d missed(reported)=%d dropped(total)=%d "+
-		"heartbeats ok=%d failed=%d heartbeat latency p50=%v p99=%v max=%v agentErrors=%d "+
+		"heartbeats ok=%d failed=%d heartbeat latency p50=%v p99=%v max=%v agentErrors=%d binaryStreams=%d "+
 		"subscriber latency p50=%v p90=%v p99=%v max=%v",
 		r.Nodes, r.Subscribers, r.SocketsPerSubscriber, r.Sent, r.Received, r.Missed, r.Dropped,
 		r.HeartbeatsOK, r.HeartbeatsFailed, us(r.HBP50), us(r.HBP99), us(r.HBMax),
-		r.AgentErrors, us(r.P50), us(r.P90), us(r.P99), us(r.Max))
+		r.AgentErrors, r.BinaryStreams, us(r.P50), us(r.P90), us(r.P99), us(r.Max))
 }
 
 func wsURL(base, path string) string {
@@ -145,55 +149,6 @@ func (s *subscriber) readConn(c *websocket.Conn) {
 	}
 }
 
-// runAgent streams frames for one node until ctx ends.
-func runAgent(ctx context.Context, cfg simConfig, node string, sent, errors *atomic.Int64) {
-	h := http.Header{"Authorization": {"Bearer " + cfg.NodeToken(node)}}
-	c, _, err := websocket.DefaultDialer.DialContext(ctx, wsURL(cfg.BaseURL, fmt.Sprintf(agentapi.PathStream, node)), h)
-	if err != nil {
-		errors.Add(1)
-		return
-	}
-	defer c.Close()
-	go func() { // consume pings and the close frame
-		for {
-			if _, _, err := c.ReadMessage(); err != nil {
-				return
-			}
-		}
-	}()
-	f := agentapi.MeterFrame{NodeID: node, InterfaceID: node + "-if0"}
-	for i := 1; i <= cfg.Channels; i++ {
-		f.Levels = append(f.Levels, agentapi.LevelFrame{ChannelIndex: i, Label: agentapi.ChannelLabel(i), RMSDBFS: -23.4, PeakDBFS: -8.1,
-			Quality: agentapi.Quality{SpeechScore: 0.8, SpeechLike: true, NoiseScore: 0.1, EstimatedSNRDB: 24.5, IntelligibilityScore: 0.7}})
-	}
-	// Real agents do not tick in step: start at a random phase.
-	period := time.Second / time.Duration(cfg.Rate)
-	select {
-	case <-ctx.Done():
-		return
-	case <-time.After(rand.N(period)):
-	}
-	t := time.NewTicker(period)
-	defer t.Stop()
-	var buf []byte
-	for {
-		select {
-		case <-ctx.Done():
-			_ = c.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(websocket.CloseNormalClosure, ""), time.Now().Add(time.Second))
-			return
-		case <-t.C:
-			f.CapturedAt = time.Now().UTC()
-			buf = append(buf[:0], `{"type":"meter","meter":`...)
-			buf = append(f.AppendJSON(buf), '}')
-			if err := c.WriteMessage(websocket.TextMessage, buf); err != nil {
-				errors.Add(1)
-				return
-			}
-			sent.Add(1)
-		}
-	}
-}
-
 // latencies collects durations from many goroutines.
 type latencies struct {
 	mu sync.Mutex
@@ -263,20 +218,20 @@ func simulate(ctx context.Context, cfg simConfig) (simResult, error) {
 		subs = append(subs, s)
 		go s.read()
 	}
-	var sent, agentErrors, hbOK, hbFailed atomic.Int64
+	var sent, agentErrors, binaryStreams, hbOK, hbFailed atomic.Int64
 	var hbLat latencies
 	runCtx, cancel := context.WithTimeout(ctx, cfg.Duration)
 	defer cancel()
 	var wg sync.WaitGroup
 	for _, n := range nodes {
-		wg.Go(func() { runAgent(runCtx, cfg, n, &sent, &agentErrors) })
+		wg.Go(func() { runAgent(runCtx, cfg, n, &sent, &agentErrors, &binaryStreams) })
 		if cfg.Heartbeat != "" {
 			wg.Go(func() { runHeartbeats(runCtx, cfg, n, &hbOK, &hbFailed, &hbLat) })
 		}
 	}
 	wg.Wait()
 	time.Sleep(500 * time.Millisecond) // let the last frames arrive
-	res := simResult{Nodes: cfg.Nodes, Subscribers: cfg.Subscribers, Sent: sent.Load(), AgentErrors: agentErrors.Load(),
+	res := simResult{Nodes: cfg.Nodes, Subscribers: cfg.Subscribers, Sent: sent.Load(), AgentErrors: agentErrors.Load(), BinaryStreams: binaryStreams.Load(),
 		HeartbeatsOK: hbOK.Load(), HeartbeatsFailed: hbFailed.Load(), SocketsPerSubscriber: socketsFor(len(nodes))}
 	var lat []time.Duration
 	for _, s := range subs {

@@ -8,7 +8,8 @@ import (
 	"time"
 )
 
-// TestFleetSimSmall runs a tiny in-process fleet (5 nodes, 2 s) end to end.
+// TestFleetSimSmall runs a tiny in-process fleet (5 nodes, 2 s) end to end,
+// with binary meter streams and with JSON ones (--json).
 func TestFleetSimSmall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
@@ -18,15 +19,21 @@ func TestFleetSimSmall(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer closeHub()
-	cfg := simConfig{BaseURL: base, Nodes: 5, Channels: 8, Rate: 10, Duration: 2 * time.Second, Subscribers: 1,
-		ConsoleToken: "sim-console", NodeToken: func(n string) string { return "sim-node." + n }}
-	res, err := simulate(context.Background(), cfg)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Log(res)
-	if res.Sent < 50 || res.Received != res.Sent || res.AgentErrors != 0 {
-		t.Fatalf("unexpected result: %v", res)
+	for _, forceJSON := range []bool{false, true} {
+		cfg := simConfig{BaseURL: base, Nodes: 5, Channels: 8, Rate: 10, Duration: 2 * time.Second, Subscribers: 1, JSON: forceJSON,
+			ConsoleToken: "sim-console", NodeToken: func(n string) string { return "sim-node." + n }}
+		res, err := simulate(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Log(res)
+		wantBinary := int64(5)
+		if forceJSON {
+			wantBinary = 0
+		}
+		if res.Sent < 50 || res.Received != res.Sent || res.AgentErrors != 0 || res.BinaryStreams != wantBinary {
+			t.Fatalf("json=%v: unexpected result: %v", forceJSON, res)
+		}
 	}
 }
 
