@@ -41,8 +41,11 @@ type ServerMessage struct {
 }
 
 type consoleConn struct {
-	hub    *Hub
-	conn   *websocket.Conn
+	hub  *Hub
+	conn *websocket.Conn
+	// bc is conn's connection; writeLoop coalesces queued messages through
+	// it (nil writes each message on its own, the path before coalescing).
+	bc     *batchConn
 	bearer string
 	filter *meters.Filter
 	ctx    context.Context
@@ -91,12 +94,12 @@ func (h *Hub) ServeConsole(w http.ResponseWriter, r *http.Request) error {
 	if !websocket.IsWebSocketUpgrade(r) {
 		return errUpgradeRequired
 	}
-	conn, err := h.console.Upgrade(w, r, nil)
+	conn, bc, err := upgradeBatched(&h.console, w, r)
 	if err != nil {
 		return nil // the upgrader has answered the client
 	}
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
-	c := &consoleConn{hub: h, conn: conn, bearer: bearer, ctx: ctx, cancel: cancel, out: make(chan []byte, consoleQueue),
+	c := &consoleConn{hub: h, conn: conn, bc: bc, bearer: bearer, ctx: ctx, cancel: cancel, out: make(chan []byte, consoleQueue),
 		filter: meters.NewFilter(h.cfg.Authorizer, p, h.cfg.DecisionTTL, h.cfg.Clock), topics: map[string]*meters.Subscription{}}
 	h.mu.Lock()
 	if h.closed {
@@ -150,8 +153,7 @@ func (c *consoleConn) writeLoop() {
 			_ = c.conn.WriteControl(websocket.CloseMessage, websocket.FormatCloseMessage(c.code, c.reason), time.Now().Add(writeWait))
 			return
 		case b := <-c.out:
-			_ = c.conn.SetWriteDeadline(time.Now().Add(writeWait))
-			if err := c.conn.WriteMessage(websocket.TextMessage, b); err != nil {
+			if _, err := c.writeQueued(b, time.Now().Add(writeWait)); err != nil {
 				c.shutdown(websocket.CloseAbnormalClosure, "")
 				return
 			}
@@ -162,6 +164,39 @@ func (c *consoleConn) writeLoop() {
 			}
 		}
 	}
+}
+
+// writeQueued writes first and whatever else is already queued on c.out
+// (at most batchMessages, or up to batchBytes) as separate text messages,
+// handed to the kernel in one write that must finish by deadline. It never
+// waits for more messages: a lone message is written at once. It returns
+// the number of messages written.
+func (c *consoleConn) writeQueued(first []byte, deadline time.Time) (int, error) {
+	_ = c.conn.SetWriteDeadline(deadline)
+	if c.bc == nil {
+		err := c.conn.WriteMessage(websocket.TextMessage, first)
+		recycle(first)
+		return 1, err
+	}
+	c.bc.begin()
+	n, size, b := 0, 0, first
+	for more := true; more; {
+		if err := c.conn.WriteMessage(websocket.TextMessage, b); err != nil {
+			_ = c.bc.flush(deadline)
+			return n, err
+		}
+		n, size = n+1, size+len(b)
+		recycle(b) // gorilla has copied it
+		if n >= batchMessages || size >= batchBytes {
+			break
+		}
+		select {
+		case b = <-c.out:
+		default:
+			more = false
+		}
+	}
+	return n, c.bc.flush(deadline)
 }
 
 // revalidateLoop closes the socket once its credential stops working.
