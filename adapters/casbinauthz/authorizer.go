@@ -113,6 +113,11 @@ func (a *Authorizer) Reload(ctx context.Context) error {
 		return gormstore.Translate(err)
 	}
 	d := rulesDigest(e)
+	if a.enf != nil && a.digest == 0 {
+		// Changed in memory since the last load (wmu keeps apply out): the
+		// rules it holds may well be what the table holds.
+		a.digest = rulesDigest(a.enf)
+	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	if a.enf != nil && d == a.digest {
