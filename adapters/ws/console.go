@@ -20,6 +20,11 @@ const (
 	consoleQueue     = 64
 	maxTopics        = 256
 	writeWait        = 5 * time.Second
+	// consoleLinger lets the messages of the next few milliseconds join a
+	// write: at 1,000 nodes a console socket receives a meter frame every
+	// 0.5 ms, and one write(2) each was the hub's largest cost after
+	// reading the agents. 5 ms is invisible on a 10 frames/s meter.
+	consoleLinger = 5 * time.Millisecond
 )
 
 // clientMessage is what the console sends.
@@ -45,17 +50,21 @@ type consoleConn struct {
 	conn *websocket.Conn
 	// bc is conn's connection; writeLoop coalesces queued messages through
 	// it (nil writes each message on its own, the path before coalescing).
-	bc     *batchConn
-	bearer string
-	filter *meters.Filter
-	ctx    context.Context
-	cancel context.CancelFunc
-	out    chan []byte
-	once   sync.Once
-	code   int
-	reason string
-	mu     sync.Mutex
-	topics map[string]*meters.Subscription
+	bc *batchConn
+	// linger is how long a write waits for more queued messages to join it
+	// (consoleLinger; 0 writes what is queued at once).
+	linger  time.Duration
+	lingerT *time.Timer
+	bearer  string
+	filter  *meters.Filter
+	ctx     context.Context
+	cancel  context.CancelFunc
+	out     chan []byte
+	once    sync.Once
+	code    int
+	reason  string
+	mu      sync.Mutex
+	topics  map[string]*meters.Subscription
 }
 
 // credential finds the caller's bearer: a "bearer.<token>" subprotocol, a
@@ -99,7 +108,7 @@ func (h *Hub) ServeConsole(w http.ResponseWriter, r *http.Request) error {
 		return nil // the upgrader has answered the client
 	}
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
-	c := &consoleConn{hub: h, conn: conn, bc: bc, bearer: bearer, ctx: ctx, cancel: cancel, out: make(chan []byte, consoleQueue),
+	c := &consoleConn{hub: h, conn: conn, bc: bc, linger: consoleLinger, bearer: bearer, ctx: ctx, cancel: cancel, out: make(chan []byte, consoleQueue),
 		filter: meters.NewFilter(h.cfg.Authorizer, p, h.cfg.DecisionTTL, h.cfg.Clock), topics: map[string]*meters.Subscription{}}
 	h.mu.Lock()
 	if h.closed {
@@ -166,11 +175,11 @@ func (c *consoleConn) writeLoop() {
 	}
 }
 
-// writeQueued writes first and whatever else is already queued on c.out
-// (at most batchMessages, or up to batchBytes) as separate text messages,
-// handed to the kernel in one write that must finish by deadline. It never
-// waits for more messages: a lone message is written at once. It returns
-// the number of messages written.
+// writeQueued writes first and whatever else is queued on c.out within
+// c.linger of it (at most batchMessages, or up to batchBytes) as separate
+// text messages, handed to the kernel in one write that must finish by
+// deadline: a lone message waits at most c.linger. It returns the number
+// of messages written.
 func (c *consoleConn) writeQueued(first []byte, deadline time.Time) (int, error) {
 	_ = c.conn.SetWriteDeadline(deadline)
 	if c.bc == nil {
@@ -180,6 +189,10 @@ func (c *consoleConn) writeQueued(first []byte, deadline time.Time) (int, error)
 	}
 	c.bc.begin()
 	n, size, b := 0, 0, first
+	var lingerEnd time.Time
+	if c.linger > 0 {
+		lingerEnd = time.Now().Add(c.linger)
+	}
 	for more := true; more; {
 		if err := c.conn.WriteMessage(websocket.TextMessage, b); err != nil {
 			_ = c.bc.flush(deadline)
@@ -193,10 +206,32 @@ func (c *consoleConn) writeQueued(first []byte, deadline time.Time) (int, error)
 		select {
 		case b = <-c.out:
 		default:
-			more = false
+			b, more = c.await(lingerEnd)
 		}
 	}
 	return n, c.bc.flush(deadline)
+}
+
+// await waits until end for the next queued message (false: none came, or
+// the socket is closing).
+func (c *consoleConn) await(end time.Time) ([]byte, bool) {
+	d := time.Until(end)
+	if d <= 0 {
+		return nil, false
+	}
+	if c.lingerT == nil {
+		c.lingerT = time.NewTimer(d)
+	} else {
+		c.lingerT.Reset(d)
+	}
+	defer c.lingerT.Stop()
+	select {
+	case b := <-c.out:
+		return b, true
+	case <-c.lingerT.C:
+	case <-c.ctx.Done():
+	}
+	return nil, false
 }
 
 // revalidateLoop closes the socket once its credential stops working.

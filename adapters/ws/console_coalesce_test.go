@@ -199,3 +199,32 @@ func TestConsoleWriteLoopDropsStuckPeer(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleWriteLingers: with a linger, a message queued a little after
+// the first joins its write, and a lone message still goes out once the
+// linger is over.
+func TestConsoleWriteLingers(t *testing.T) {
+	lb := newLoopback(t, true)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := &consoleConn{conn: lb.server, bc: lb.bc, out: make(chan []byte, 10), ctx: ctx, linger: 200 * time.Millisecond}
+	dl := time.Now().Add(5 * time.Second)
+	go func() {
+		time.Sleep(20 * time.Millisecond)
+		c.out <- []byte("second")
+	}()
+	w0 := lb.tap.writes.Load()
+	if n, err := c.writeQueued([]byte("first"), dl); err != nil || n != 2 || lb.tap.writes.Load()-w0 != 1 {
+		t.Fatalf("%d messages in %d writes, %v", n, lb.tap.writes.Load()-w0, err)
+	}
+	start := time.Now()
+	if n, err := c.writeQueued([]byte("lone"), dl); err != nil || n != 1 {
+		t.Fatalf("lone: %d %v", n, err)
+	}
+	if waited := time.Since(start); waited < 150*time.Millisecond {
+		t.Fatalf("the lone message did not linger (%v)", waited)
+	}
+	if got := lb.readAll(t, 3); got[0] != "first" || got[1] != "second" || got[2] != "lone" {
+		t.Fatalf("delivered %q", got)
+	}
+}

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"strings"
 	"time"
 )
@@ -46,8 +47,22 @@ func run(args []string) error {
 	subscribers := fs.Int("subscribers", 1, "logical console subscribers, each subscribed to every node over ceil(nodes/200) sockets (0-100)")
 	heartbeat := fs.String("heartbeat", "", "controller base URL for 5 s heartbeats (optional)")
 	jsonStream := fs.Bool("json", false, "send meter frames as JSON text even when the controller accepts the binary encoding")
+	warmup := fs.Duration("warmup", 0, "run this long first, its latencies left out of the percentiles (at most 1m)")
+	timeline := fs.Bool("timeline", false, "also print, per second of the run, the heartbeats started and the slowest")
+	cpuProfile := fs.String("cpuprofile", "", "write the simulator's own CPU profile to this file")
 	if err := fs.Parse(args); err != nil {
 		return err
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	switch {
 	case *nodes < 1 || *nodes > 5000:
@@ -60,9 +75,11 @@ func run(args []string) error {
 		return fmt.Errorf("--duration must be positive and at most 10m")
 	case *subscribers < 0 || *subscribers > 100:
 		return fmt.Errorf("--subscribers must be 0-100")
+	case *warmup < 0 || *warmup > time.Minute:
+		return fmt.Errorf("--warmup must be 0-1m")
 	}
 	cfg := simConfig{Nodes: *nodes, Channels: *channels, Rate: *rate, Duration: *duration,
-		Subscribers: *subscribers, Heartbeat: *heartbeat, ConsoleToken: *console, JSON: *jsonStream}
+		Subscribers: *subscribers, Heartbeat: *heartbeat, ConsoleToken: *console, JSON: *jsonStream, Timeline: *timeline, Warmup: *warmup}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if *url == "" {

@@ -32,6 +32,11 @@ type simConfig struct {
 	Subscribers  int
 	Heartbeat    string   // base URL for heartbeats; empty: none
 	NodeIDs      []string // real node ids (with --tokens); empty: sim-0000…
+	Timeline     bool     // report the heartbeats per second of the run
+	// Warmup runs before Duration: its heartbeats and frames are counted
+	// (sent, received, dropped) but left out of the latency percentiles —
+	// 1,000 streams connecting at once is not the steady state measured.
+	Warmup time.Duration
 	// JSON forces JSON text meter messages (the agents do not offer
 	// agentapi.StreamProtocolBinary), for comparison with the binary stream.
 	JSON bool
@@ -47,6 +52,9 @@ type simResult struct {
 	AgentErrors                     int64
 	BinaryStreams                   int64 // agents whose stream negotiated the binary encoding
 	SocketsPerSubscriber            int
+	Timeline                        string // with simConfig.Timeline: heartbeats per second
+	Warmup                          time.Duration
+	WarmupHBMax, WarmupFrameMax     time.Duration // the slowest heartbeat and frame of the warm-up
 }
 
 func (r simResult) String() string {
@@ -56,7 +64,9 @@ func (r simResult) String() string {
 		"subscriber latency p50=%v p90=%v p99=%v max=%v",
 		r.Nodes, r.Subscribers, r.SocketsPerSubscriber, r.Sent, r.Received, r.Missed, r.Dropped,
 		r.HeartbeatsOK, r.HeartbeatsFailed, us(r.HBP50), us(r.HBP99), us(r.HBMax),
-		r.AgentErrors, r.BinaryStreams, us(r.P50), us(r.P90), us(r.P99), us(r.Max))
+		r.AgentErrors, r.BinaryStreams, us(r.P50), us(r.P90), us(r.P99), us(r.Max)) +
+		fmt.Sprintf(" (after a %v warm-up, left out of the latencies: its slowest heartbeat %v, slowest frame %v)\n",
+			r.Warmup, us(r.WarmupHBMax), us(r.WarmupFrameMax)) + r.Timeline
 }
 
 func wsURL(base, path string) string {
@@ -76,8 +86,10 @@ func socketsFor(nodes int) int { return max(1, (nodes+topicsPerSocket-1)/topicsP
 // socketsFor(len(nodes)) sockets.
 type subscriber struct {
 	conns    []*websocket.Conn
+	from     time.Time // frames captured earlier are warm-up (set before read)
 	mu       sync.Mutex
 	lat      []time.Duration
+	warmMax  time.Duration
 	received atomic.Int64
 	missed   atomic.Int64
 }
@@ -131,20 +143,29 @@ func (s *subscriber) read() {
 }
 
 func (s *subscriber) readConn(c *websocket.Conn) {
+	var buf bytes.Buffer // reused: the measuring client must not be the bottleneck
 	for {
-		_, b, err := c.ReadMessage()
+		_, rd, err := c.NextReader()
 		if err != nil {
 			return
 		}
+		buf.Reset()
+		if _, err := buf.ReadFrom(rd); err != nil {
+			return
+		}
 		now := time.Now()
-		at, missed, ok := scanMeter(b)
+		at, missed, ok := scanMeter(buf.Bytes())
 		if !ok {
 			continue
 		}
 		s.received.Add(1)
 		s.missed.Add(missed)
 		s.mu.Lock()
-		s.lat = append(s.lat, now.Sub(at))
+		if at.Before(s.from) {
+			s.warmMax = max(s.warmMax, now.Sub(at))
+		} else {
+			s.lat = append(s.lat, now.Sub(at))
+		}
 		s.mu.Unlock()
 	}
 }
@@ -153,12 +174,36 @@ func (s *subscriber) readConn(c *websocket.Conn) {
 type latencies struct {
 	mu sync.Mutex
 	d  []time.Duration
+	at []time.Time // when each measured request started
 }
 
-func (l *latencies) add(d time.Duration) {
+func (l *latencies) add(start time.Time, d time.Duration) {
 	l.mu.Lock()
 	l.d = append(l.d, d)
+	l.at = append(l.at, start)
 	l.mu.Unlock()
+}
+
+// timeline is, per second of the run, how many heartbeats started and the
+// slowest of them: where the tail comes from (one stall or a steady climb).
+func (l *latencies) timeline(from time.Time) string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var count []int
+	var worst []time.Duration
+	for i, at := range l.at {
+		sec := max(0, int(at.Sub(from)/time.Second))
+		for len(count) <= sec {
+			count, worst = append(count, 0), append(worst, 0)
+		}
+		count[sec]++
+		worst[sec] = max(worst[sec], l.d[i])
+	}
+	var b strings.Builder
+	for i := range count {
+		fmt.Fprintf(&b, "t=%02ds heartbeats=%d slowest=%v\n", i, count[i], worst[i].Round(time.Millisecond))
+	}
+	return b.String()
 }
 
 // runHeartbeats posts a heartbeat for node every agentapi.HeartbeatInterval
@@ -172,7 +217,8 @@ func runHeartbeats(ctx context.Context, cfg simConfig, node string, ok, failed *
 	}
 	t := time.NewTicker(agentapi.HeartbeatInterval)
 	defer t.Stop()
-	client := &http.Client{Timeout: 5 * time.Second}
+	// Each agent is its own process with its own kept-alive connection.
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 1, IdleConnTimeout: time.Minute}}
 	for {
 		body, _ := json.Marshal(agentapi.Heartbeat{SentAt: time.Now().UTC()})
 		req, _ := http.NewRequestWithContext(ctx, http.MethodPost,
@@ -183,7 +229,7 @@ func runHeartbeats(ctx context.Context, cfg simConfig, node string, ok, failed *
 		if resp, err := client.Do(req); err == nil && resp.StatusCode < 300 {
 			_, _ = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
-			lat.add(time.Since(start))
+			lat.add(start, time.Since(start))
 			ok.Add(1)
 		} else if ctx.Err() == nil {
 			failed.Add(1)
@@ -216,11 +262,16 @@ func simulate(ctx context.Context, cfg simConfig) (simResult, error) {
 		}
 		defer s.close()
 		subs = append(subs, s)
-		go s.read()
 	}
 	var sent, agentErrors, binaryStreams, hbOK, hbFailed atomic.Int64
 	var hbLat latencies
-	runCtx, cancel := context.WithTimeout(ctx, cfg.Duration)
+	started := time.Now()
+	from := started.Add(cfg.Warmup)
+	for _, s := range subs {
+		s.from = from
+		go s.read()
+	}
+	runCtx, cancel := context.WithTimeout(ctx, cfg.Warmup+cfg.Duration)
 	defer cancel()
 	var wg sync.WaitGroup
 	for _, n := range nodes {
@@ -233,12 +284,14 @@ func simulate(ctx context.Context, cfg simConfig) (simResult, error) {
 	time.Sleep(500 * time.Millisecond) // let the last frames arrive
 	res := simResult{Nodes: cfg.Nodes, Subscribers: cfg.Subscribers, Sent: sent.Load(), AgentErrors: agentErrors.Load(), BinaryStreams: binaryStreams.Load(),
 		HeartbeatsOK: hbOK.Load(), HeartbeatsFailed: hbFailed.Load(), SocketsPerSubscriber: socketsFor(len(nodes))}
+	res.Warmup = cfg.Warmup
 	var lat []time.Duration
 	for _, s := range subs {
 		res.Received += s.received.Load()
 		res.Missed += s.missed.Load()
 		s.mu.Lock()
 		lat = append(lat, s.lat...)
+		res.WarmupFrameMax = max(res.WarmupFrameMax, s.warmMax)
 		s.mu.Unlock()
 	}
 	res.Dropped = res.Sent*int64(cfg.Subscribers) - res.Received
@@ -246,12 +299,22 @@ func simulate(ctx context.Context, cfg simConfig) (simResult, error) {
 		slices.Sort(lat)
 		res.P50, res.P90, res.P99, res.Max = percentile(lat, .5), percentile(lat, .9), percentile(lat, .99), lat[len(lat)-1]
 	}
+	var hb []time.Duration
 	hbLat.mu.Lock()
-	hb := slices.Clone(hbLat.d)
+	for i, d := range hbLat.d {
+		if hbLat.at[i].Before(from) {
+			res.WarmupHBMax = max(res.WarmupHBMax, d)
+		} else {
+			hb = append(hb, d)
+		}
+	}
 	hbLat.mu.Unlock()
 	if len(hb) > 0 {
 		slices.Sort(hb)
 		res.HBP50, res.HBP99, res.HBMax = percentile(hb, .5), percentile(hb, .99), hb[len(hb)-1]
+	}
+	if cfg.Timeline {
+		res.Timeline = hbLat.timeline(started)
 	}
 	return res, nil
 }
@@ -281,9 +344,11 @@ func scanMeter(b []byte) (time.Time, int64, bool) {
 	if err != nil {
 		return time.Time{}, 0, false
 	}
+	// "missed" is the message's last member: look for it in the tail only.
 	var missed int64
-	if k := bytes.LastIndex(b, []byte(`"missed":`)); k >= 0 {
-		for _, c := range b[k+len(`"missed":`):] {
+	tail := b[max(0, len(b)-40):]
+	if k := bytes.LastIndex(tail, []byte(`"missed":`)); k >= 0 {
+		for _, c := range tail[k+len(`"missed":`):] {
 			if c < '0' || c > '9' {
 				break
 			}

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
@@ -73,5 +74,23 @@ func TestFleetSimManyTopics(t *testing.T) {
 	}
 	if res.HeartbeatsOK < 150 || res.HeartbeatsFailed != 0 || res.HBP50 <= 0 || res.HBP99 < res.HBP50 {
 		t.Fatalf("heartbeats: %v", res)
+	}
+}
+
+// TestScanMeter reads capturedAt and missed from a console message the way
+// the hub writes it, and ignores other messages.
+func TestScanMeter(t *testing.T) {
+	at := time.Date(2026, 11, 27, 9, 30, 0, 123456789, time.UTC)
+	msg := []byte(`{"type":"meter","topic":"meters:n1","frame":{"nodeId":"n1","interfaceId":"i1","capturedAt":"` +
+		at.Format(time.RFC3339Nano) + `","levels":[{"channelIndex":1,"label":"Input 1","rmsDbfs":-20}]},"missed":17}`)
+	got, missed, ok := scanMeter(msg)
+	if !ok || !got.Equal(at) || missed != 17 {
+		t.Fatalf("scanMeter = %v %d %v", got, missed, ok)
+	}
+	if _, missed, ok := scanMeter(bytes.Replace(msg, []byte(`,"missed":17`), nil, 1)); !ok || missed != 0 {
+		t.Fatalf("without missed: %d %v", missed, ok)
+	}
+	if _, _, ok := scanMeter([]byte(`{"type":"subscribed","topic":"meters:n1"}`)); ok {
+		t.Fatal("a non-meter message was counted")
 	}
 }
