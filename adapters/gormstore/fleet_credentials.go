@@ -79,11 +79,11 @@ func (s *NodeCredentialStore) RevokeCredentials(ctx context.Context, nodeID stri
 
 var _ ports.NodeCredentialStore = (*NodeCredentialStore)(nil)
 
-// CredentialWithAlias is CredentialByHash joined with the alias of the
-// credential's node, in one query: the agent routes authenticate with it
-// on every call. A credential whose node is gone is
-// node.ErrCredentialInvalid.
-func (s *NodeCredentialStore) CredentialWithAlias(ctx context.Context, hash string) (node.Credential, string, error) {
+// CredentialWithNode is CredentialByHash joined with the credential's
+// node, in one query: the agent routes authenticate with it on every call.
+// The node carries its id, alias and config version only. A credential
+// whose node is gone is node.ErrCredentialInvalid.
+func (s *NodeCredentialStore) CredentialWithNode(ctx context.Context, hash string) (node.Credential, node.Node, error) {
 	var r struct {
 		ID        string     `gorm:"column:id"`
 		NodeID    string     `gorm:"column:node_id"`
@@ -92,15 +92,16 @@ func (s *NodeCredentialStore) CredentialWithAlias(ctx context.Context, hash stri
 		CreatedAt time.Time  `gorm:"column:created_at"`
 		RevokedAt *time.Time `gorm:"column:revoked_at"`
 		Alias     string     `gorm:"column:alias"`
+		Config    int64      `gorm:"column:config_version"`
 	}
-	res := s.db.Conn(ctx).Raw("SELECT c.id, c.node_id, c.prefix, c.token_hash, c.created_at, c.revoked_at, n.alias "+
+	res := s.db.Conn(ctx).Raw("SELECT c.id, c.node_id, c.prefix, c.token_hash, c.created_at, c.revoked_at, n.alias, n.config_version "+
 		"FROM node_credentials c JOIN nodes n ON n.id = c.node_id WHERE c.token_hash = ?", hash).Scan(&r)
 	if res.Error != nil {
-		return node.Credential{}, "", Translate(res.Error)
+		return node.Credential{}, node.Node{}, Translate(res.Error)
 	}
 	if res.RowsAffected == 0 {
-		return node.Credential{}, "", node.ErrCredentialInvalid
+		return node.Credential{}, node.Node{}, node.ErrCredentialInvalid
 	}
 	return node.Credential{ID: r.ID, NodeID: r.NodeID, Prefix: r.Prefix, TokenHash: r.TokenHash, CreatedAt: r.CreatedAt.UTC(),
-		RevokedAt: identityUTC(r.RevokedAt)}, r.Alias, nil
+		RevokedAt: identityUTC(r.RevokedAt)}, node.Node{ID: r.NodeID, Alias: r.Alias, ConfigVersion: r.Config}, nil
 }

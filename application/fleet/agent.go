@@ -17,15 +17,21 @@ const MeterFramesPerSecond = 10
 // (at most 16 addresses) and whether it captures; a provisioning or offline
 // node becomes online. The heartbeat is kept in memory and written with
 // every other node's by FlushHeartbeats within HeartbeatFlushInterval
-// (node reads see it at once), so it costs one read of the node and no
-// write. It writes no audit row (one every 5 s per node would drown the
+// (node reads see it at once), so it costs no write, and no read beyond the
+// authentication's (credential and node in one query) that it reuses. It writes no audit row (one every 5 s per node would drown the
 // trail). The answer's status counts the open health events as of the
 // node's previous heartbeat.
 func (s *Service) Heartbeat(ctx context.Context, nodeID string, hb agentapi.Heartbeat) (agentapi.HeartbeatResponse, error) {
 	now := s.now()
-	n, err := s.summary(ctx, nodeID)
-	if err != nil {
-		return agentapi.HeartbeatResponse{}, err
+	// The request was authenticated a moment ago by a read of the node (the
+	// credential joined with it): its config version is the one to answer.
+	version, ok := s.p.configVersion(nodeID, now)
+	if !ok {
+		n, err := s.summary(ctx, nodeID)
+		if err != nil {
+			return agentapi.HeartbeatResponse{}, err
+		}
+		version = n.ConfigVersion
 	}
 	beat := heartbeatOf(nodeID, hb, now)
 	if err := s.p.put(beat); err != nil {
@@ -35,10 +41,9 @@ func (s *Service) Heartbeat(ctx context.Context, nodeID string, hb agentapi.Hear
 	if err != nil {
 		return agentapi.HeartbeatResponse{}, err
 	}
-	beat.Apply(&n)
-	st := node.DeriveStatus(node.StatusInput{LastSeenAt: n.LastSeenAt, Capturing: n.Capturing, OpenWarnings: c.Warning,
+	st := node.DeriveStatus(node.StatusInput{LastSeenAt: &now, Capturing: hb.Capturing, OpenWarnings: c.Warning,
 		OpenCriticals: c.Critical, Now: now, OfflineAfter: s.d.OfflineAfter})
-	return agentapi.HeartbeatResponse{ServerTime: now, Status: string(st), ConfigVersion: n.ConfigVersion}, nil
+	return agentapi.HeartbeatResponse{ServerTime: now, Status: string(st), ConfigVersion: version}, nil
 }
 
 // summary reads a node without its interfaces when the store can.

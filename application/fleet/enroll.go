@@ -254,35 +254,37 @@ func (s *Service) AuthenticateNode(ctx context.Context, bearer string) (access.P
 	if !node.WellFormed(bearer, node.NodeTokenPrefix) {
 		return access.Principal{}, node.ErrCredentialInvalid
 	}
-	cred, alias, err := s.credential(ctx, node.HashSecret(bearer))
+	cred, n, err := s.credential(ctx, node.HashSecret(bearer))
 	if err != nil {
 		return access.Principal{}, err
 	}
 	if cred.RevokedAt != nil {
 		return access.Principal{}, node.ErrCredentialRevoked
 	}
-	return access.Principal{Kind: access.PrincipalNode, ID: cred.NodeID, Name: alias, SessionID: cred.ID, Roles: []access.Role{}}, nil
+	s.p.authenticated(n, s.now())
+	return access.Principal{Kind: access.PrincipalNode, ID: n.ID, Name: n.Alias, SessionID: cred.ID, Roles: []access.Role{}}, nil
 }
 
-// credentialAliases is implemented by credential stores that read a
-// credential with its node's alias in one query (gormstore).
-type credentialAliases interface {
-	CredentialWithAlias(ctx context.Context, hash string) (node.Credential, string, error)
+// credentialNodes is implemented by credential stores that read a
+// credential with its node (id, alias, config version) in one query
+// (gormstore).
+type credentialNodes interface {
+	CredentialWithNode(ctx context.Context, hash string) (node.Credential, node.Node, error)
 }
 
-// credential returns the credential whose token hashes to hash and the
-// alias of its node; a credential without its node is invalid.
-func (s *Service) credential(ctx context.Context, hash string) (node.Credential, string, error) {
-	if cs, ok := s.d.Credentials.(credentialAliases); ok {
-		return cs.CredentialWithAlias(ctx, hash)
+// credential returns the credential whose token hashes to hash and its
+// node; a credential without its node is invalid.
+func (s *Service) credential(ctx context.Context, hash string) (node.Credential, node.Node, error) {
+	if cs, ok := s.d.Credentials.(credentialNodes); ok {
+		return cs.CredentialWithNode(ctx, hash)
 	}
 	cred, err := s.d.Credentials.CredentialByHash(ctx, hash)
 	if err != nil {
-		return node.Credential{}, "", err
+		return node.Credential{}, node.Node{}, err
 	}
 	n, err := s.summary(ctx, cred.NodeID)
 	if errs.KindOf(err) == errs.KindNotFound {
-		return node.Credential{}, "", node.ErrCredentialInvalid
+		return node.Credential{}, node.Node{}, node.ErrCredentialInvalid
 	}
-	return cred, n.Alias, err
+	return cred, n, err
 }

@@ -28,10 +28,23 @@ type presence struct {
 	// counts are each node's open health counts, refreshed after every
 	// flush for the nodes it wrote.
 	counts map[string]ports.HealthCounts
+	// authed is what the last authentication of each node read (its config
+	// version), so that the heartbeat behind it need not read the node again.
+	authed map[string]authRead
 }
 
+// authRead is a node as an authentication read it, and when.
+type authRead struct {
+	configVersion int64
+	at            time.Time
+}
+
+// authReuse is how old an authentication's read may be for the request it
+// authenticated to use it.
+const authReuse = time.Second
+
 func newPresence() *presence {
-	return &presence{pending: map[string]node.Heartbeat{}, counts: map[string]ports.HealthCounts{}}
+	return &presence{pending: map[string]node.Heartbeat{}, counts: map[string]ports.HealthCounts{}, authed: map[string]authRead{}}
 }
 
 // put records hb unless the last flush failed.
@@ -116,6 +129,26 @@ func (p *presence) forget(id string) {
 	defer p.mu.Unlock()
 	delete(p.pending, id)
 	delete(p.counts, id)
+	delete(p.authed, id)
+}
+
+// authenticated keeps what authenticating n read.
+func (p *presence) authenticated(n node.Node, at time.Time) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.authed[n.ID] = authRead{configVersion: n.ConfigVersion, at: at}
+}
+
+// configVersion is the node's config version as its authentication read
+// it, if that was within authReuse of now.
+func (p *presence) configVersion(id string, now time.Time) (int64, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	a, ok := p.authed[id]
+	if !ok || now.Sub(a.at) > authReuse || a.at.After(now) {
+		return 0, false
+	}
+	return a.configVersion, true
 }
 
 // FlushHeartbeats writes the heartbeats received since the last flush (the

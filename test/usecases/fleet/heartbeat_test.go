@@ -52,16 +52,29 @@ func TestHeartbeatsAreWrittenBehindAndReadAtOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var ids []string
+		var ids, tokens []string
 		for _, alias := range []string{"A", "B"} {
 			res, err := svc.Enroll(ctx, fleet.EnrollInput{Alias: alias})
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := svc.ExchangeBootstrap(ctx, res.Token, enrollBody()); err != nil {
+			out, err := svc.ExchangeBootstrap(ctx, res.Token, enrollBody())
+			if err != nil {
 				t.Fatal(err)
 			}
-			ids = append(ids, res.Node.Node.ID)
+			ids, tokens = append(ids, res.Node.Node.ID), append(tokens, out.NodeToken)
+		}
+		// The heartbeat answers the config version its authentication read:
+		// a change made in between is in the answer.
+		limit := 3
+		if _, err := svc.UpdateNode(ctx, ids[0], fleet.NodePatch{MaxConcurrentRecordings: &limit}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.AuthenticateNode(ctx, tokens[0]); err != nil {
+			t.Fatal(err)
+		}
+		if r, err := svc.Heartbeat(ctx, ids[0], agentapi.Heartbeat{}); err != nil || r.ConfigVersion != 2 {
+			t.Fatalf("config version after a change: %+v %v", r, err)
 		}
 		hb := agentapi.Heartbeat{Capturing: true, Runtime: agentapi.Runtime{Hostname: "rec-02", OSName: "Debian"}}
 		for _, id := range ids {
