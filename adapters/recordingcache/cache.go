@@ -39,7 +39,15 @@ type Cache struct {
 	// mu serialises appends and commits of one upload at a time (the
 	// store's lock rows are not held while bytes stream in).
 	mu    sync.Mutex
-	locks map[string]*sync.Mutex
+	locks map[string]*uploadLock
+}
+
+// uploadLock is the mutex of one upload with the number of goroutines
+// holding or waiting for it: it leaves the map when the last one is done,
+// so two callers can never hold different mutexes of the same upload.
+type uploadLock struct {
+	sync.Mutex
+	refs int
 }
 
 // New creates dir (and its uploads directory) and returns the cache.
@@ -51,7 +59,7 @@ func New(dir string) (*Cache, error) {
 	if err := os.MkdirAll(filepath.Join(abs, uploadsDir), 0o750); err != nil {
 		return nil, fmt.Errorf("recording cache: %w", err)
 	}
-	return &Cache{dir: abs, locks: map[string]*sync.Mutex{}}, nil
+	return &Cache{dir: abs, locks: map[string]*uploadLock{}}, nil
 }
 
 // Dir is the cache's absolute directory.
@@ -84,17 +92,26 @@ func (c *Cache) partPath(uploadID string) string {
 	return filepath.Join(c.dir, uploadsDir, uploadID+".part")
 }
 
-// lock returns the mutex of one upload (held while it is appended or committed).
+// lock takes the mutex of one upload (held while it is appended,
+// committed, discarded or swept) and returns its release.
 func (c *Cache) lock(uploadID string) func() {
 	c.mu.Lock()
 	m, ok := c.locks[uploadID]
 	if !ok {
-		m = &sync.Mutex{}
+		m = &uploadLock{}
 		c.locks[uploadID] = m
 	}
+	m.refs++
 	c.mu.Unlock()
 	m.Lock()
-	return m.Unlock
+	return func() {
+		m.Unlock()
+		c.mu.Lock()
+		if m.refs--; m.refs == 0 {
+			delete(c.locks, uploadID)
+		}
+		c.mu.Unlock()
+	}
 }
 
 // UploadSize implements ports.RecordingFiles.
@@ -185,7 +202,6 @@ func (c *Cache) CommitUpload(ctx context.Context, uploadID, sum, rel string) err
 	if !validID(uploadID) || !validRel(rel) {
 		return errBadID
 	}
-	defer c.forget(uploadID)
 	unlock := c.lock(uploadID)
 	defer unlock()
 	part := c.partPath(uploadID)
@@ -226,20 +242,12 @@ func (c *Cache) DiscardUpload(uploadID string) error {
 	if !validID(uploadID) {
 		return errBadID
 	}
-	defer c.forget(uploadID)
 	unlock := c.lock(uploadID)
 	defer unlock()
 	if err := os.Remove(c.partPath(uploadID)); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return err
 	}
 	return nil
-}
-
-// forget drops the mutex of a finished upload.
-func (c *Cache) forget(uploadID string) {
-	c.mu.Lock()
-	delete(c.locks, uploadID)
-	c.mu.Unlock()
 }
 
 // Path implements ports.RecordingFiles; an unsafe rel yields a path inside

@@ -29,7 +29,6 @@ func (c *Cache) SweepUploads(idle time.Duration, now time.Time) (files int, byte
 			bytes += info.Size()
 		}
 		unlock()
-		c.forget(id)
 	}
 	return files, bytes, nil
 }
