@@ -1,6 +1,7 @@
 package httpapi
 
 import (
+	"io"
 	"mime"
 	"net/http"
 	"slices"
@@ -147,7 +148,8 @@ func (m *LibraryModule) bulkDelete(c *gin.Context) error {
 
 // audio serves the recording (or ?chunk=<index>) through
 // http.ServeContent: one byte range per request (206 with Content-Range;
-// a range past the end is 416 with "Content-Range: bytes */size"),
+// a range past the end or malformed is 416 in the JSON error envelope, with
+// "Content-Range: bytes */size" when past the end; see checkRange),
 // conditional requests on the ETag, inline for playback, attachment for
 // download.
 func (m *LibraryModule) audio(download bool) func(c *gin.Context) error {
@@ -161,6 +163,16 @@ func (m *LibraryModule) audio(download bool) func(c *gin.Context) error {
 			return err
 		}
 		defer a.Content.Close()
+		size, err := a.Content.Seek(0, io.SeekEnd)
+		if err != nil {
+			return err
+		}
+		if _, err := a.Content.Seek(0, io.SeekStart); err != nil {
+			return err
+		}
+		if err := checkRange(c.Writer, c.Request, size); err != nil {
+			return err
+		}
 		disposition := "inline"
 		if download {
 			disposition = "attachment"

@@ -30,8 +30,19 @@ func TestLibraryAudioRoutesServeRanges(t *testing.T) {
 		t.Fatalf("range: %d %v %x", part.Code, part.Header(), part.Body.Bytes())
 	}
 	past := api.do("GET", "/api/v1/recordings/rec_1/file", "viewer", "", "Range", "bytes=5000-")
-	if past.Code != 416 || past.Header().Get("Content-Range") != "bytes */2044" {
-		t.Fatalf("past the end: %d %v", past.Code, past.Header())
+	if past.Code != 416 || past.Header().Get("Content-Range") != "bytes */2044" ||
+		!strings.Contains(past.Body.String(), `"code":"range.notSatisfiable"`) {
+		t.Fatalf("past the end: %d %v %s", past.Code, past.Header(), past.Body.String())
+	}
+	for _, bad := range []string{"bytes=10-5", "bytes=x-", "items=0-1", "bytes=-y"} {
+		w := api.do("GET", "/api/v1/recordings/rec_1/file", "viewer", "", "Range", bad)
+		if w.Code != 416 || !strings.Contains(w.Body.String(), `"code":"range.invalid"`) {
+			t.Fatalf("malformed range %q: %d %s", bad, w.Code, w.Body.String())
+		}
+	}
+	if w := api.do("GET", "/api/v1/recordings/rec_1/file", "viewer", "", "Range", "bytes=5000-, 10-19"); w.Code != 206 ||
+		w.Header().Get("Content-Range") != "bytes 10-19/2044" {
+		t.Fatalf("one satisfiable range of two: %d %v", w.Code, w.Header())
 	}
 	file := api.do("GET", "/api/v1/recordings/rec_1/file?chunk=1", "viewer", "")
 	if file.Code != 200 || file.Header().Get("Content-Disposition") != `attachment; filename=Council-chunk-001.wav` ||
