@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
-	"net/http"
 	"net/http/httptest"
 	"strings"
 	"sync"
@@ -43,20 +42,7 @@ func (o *countingObserver) count(reason string) int {
 func observedHub(t *testing.T) (*httptest.Server, *meters.Service, *countingObserver) {
 	obs := &countingObserver{rejected: map[string]int{}}
 	svc := meters.New(meters.Config{Queue: 64})
-	hub := ws.NewHub(ws.Config{Meters: svc, Authenticator: hubAuthn{}, Authorizer: hubAuthz{}, Observer: obs})
-	mux := http.NewServeMux()
-	mux.HandleFunc("/api/v1/ws", func(w http.ResponseWriter, r *http.Request) {
-		if err := hub.ServeConsole(w, r); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-		}
-	})
-	mux.HandleFunc("/api/v1/nodes/{id}/stream", func(w http.ResponseWriter, r *http.Request) {
-		if err := hub.ServeAgent(w, r, r.PathValue("id")); err != nil {
-			http.Error(w, err.Error(), http.StatusBadRequest)
-		}
-	})
-	srv := httptest.NewServer(mux)
-	t.Cleanup(func() { hub.Close(); srv.Close() })
+	srv := serveHub(t, ws.Config{Meters: svc, Authenticator: hubAuthn{}, Authorizer: hubAuthz{}, Observer: obs})
 	return srv, svc, obs
 }
 

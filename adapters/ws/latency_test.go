@@ -35,7 +35,13 @@ func (hubAuthz) Decide(_ context.Context, _ access.Principal, perm access.Permis
 // hubServer serves the hub's two sockets on a loopback test server.
 func hubServer(t testing.TB, queue int, ping time.Duration) (*httptest.Server, *meters.Service) {
 	svc := meters.New(meters.Config{Queue: queue})
-	hub := ws.NewHub(ws.Config{Meters: svc, Authenticator: hubAuthn{}, Authorizer: hubAuthz{}, PingInterval: ping})
+	return serveHub(t, ws.Config{Meters: svc, Authenticator: hubAuthn{}, Authorizer: hubAuthz{}, PingInterval: ping}), svc
+}
+
+// serveHub serves the sockets of a hub made with cfg on a loopback test
+// server.
+func serveHub(t testing.TB, cfg ws.Config) *httptest.Server {
+	hub := ws.NewHub(cfg)
 	mux := http.NewServeMux()
 	mux.HandleFunc("/api/v1/ws", func(w http.ResponseWriter, r *http.Request) {
 		if err := hub.ServeConsole(w, r); err != nil {
@@ -49,7 +55,7 @@ func hubServer(t testing.TB, queue int, ping time.Duration) (*httptest.Server, *
 	})
 	srv := httptest.NewServer(mux)
 	t.Cleanup(func() { hub.Close(); srv.Close() })
-	return srv, svc
+	return srv
 }
 
 func hubDial(t testing.TB, srv *httptest.Server, path string, protocols ...string) *websocket.Conn {
