@@ -102,9 +102,9 @@ func (s *Service) OpenAudio(ctx context.Context, id string, chunk int) (Audio, e
 	var parts []part
 	switch codec {
 	case recording.CodecWAV:
-		parts, err = wavParts(s.d.Files, rels)
+		parts, err = wavParts(s.d.Files, rels, &s.layouts)
 	case recording.CodecMP3:
-		parts, err = rawParts(s.d.Files, rels)
+		parts, err = rawParts(s.d.Files, chunks)
 	default:
 		return s.joinedFLAC(r, chunks, hex.EncodeToString(h.Sum(nil)), mod)
 	}

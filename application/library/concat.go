@@ -7,8 +7,10 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"sync"
 
 	"github.com/rakkr/rakkr/domain/errs"
+	"github.com/rakkr/rakkr/domain/recording"
 	"github.com/rakkr/rakkr/ports"
 )
 
@@ -197,19 +199,26 @@ func readWAVLayout(f io.ReadSeeker, size int64) (wavLayout, error) {
 // wavParts lays out one WAV whose samples are the data of each chunk file
 // in order: one header (the first chunk's fmt, every other header chunk
 // dropped), then each chunk's samples after its own header.
-func wavParts(files ports.RecordingFiles, rels []string) ([]part, error) {
+func wavParts(files ports.RecordingFiles, rels []string, cache *layoutCache) ([]part, error) {
 	var parts []part
 	var fmtBody []byte
 	var total int64
 	for _, rel := range rels {
-		l, err := func() (wavLayout, error) {
-			f, err := files.Open(rel)
-			if err != nil {
-				return wavLayout{}, err
+		l, ok := cache.get(rel)
+		var err error
+		if !ok {
+			l, err = func() (wavLayout, error) {
+				f, err := files.Open(rel)
+				if err != nil {
+					return wavLayout{}, err
+				}
+				defer f.Close()
+				return readWAVLayout(f, f.Size())
+			}()
+			if err == nil {
+				cache.put(rel, l)
 			}
-			defer f.Close()
-			return readWAVLayout(f, f.Size())
-		}()
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -253,9 +262,16 @@ func wavHeader(fmtBody []byte, dataLen int64) []byte {
 }
 
 // rawParts lays out the plain byte concatenation of the files (MP3).
-func rawParts(files ports.RecordingFiles, rels []string) ([]part, error) {
-	parts := make([]part, 0, len(rels))
-	for _, rel := range rels {
+// A chunk's recorded size is used as it is (the controller checked it when
+// the chunk was stored); only a chunk without one is opened.
+func rawParts(files ports.RecordingFiles, chunks []recording.Chunk) ([]part, error) {
+	parts := make([]part, 0, len(chunks))
+	for _, c := range chunks {
+		rel := c.Path
+		if c.SizeBytes > 0 {
+			parts = append(parts, part{rel: rel, size: c.SizeBytes})
+			continue
+		}
 		f, err := files.Open(rel)
 		if err != nil {
 			return nil, err
@@ -270,3 +286,31 @@ func rawParts(files ports.RecordingFiles, rels []string) ([]part, error) {
 }
 
 var _ ports.FileRange = (*concatFile)(nil)
+
+// layoutCache remembers the WAV layout of chunk files: a chunk file is
+// immutable (named after its digest), and an <audio> element seeking
+// through a long recording asks for the whole concatenation again with
+// every Range request. Bounded; emptied when full.
+type layoutCache struct {
+	mu sync.Mutex
+	m  map[string]wavLayout
+}
+
+// maxLayouts bounds a layoutCache (≈ 100 bytes an entry).
+const maxLayouts = 20000
+
+func (c *layoutCache) get(rel string) (wavLayout, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l, ok := c.m[rel]
+	return l, ok
+}
+
+func (c *layoutCache) put(rel string, l wavLayout) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxLayouts {
+		c.m = map[string]wavLayout{}
+	}
+	c.m[rel] = l
+}

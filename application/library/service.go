@@ -64,8 +64,9 @@ type Deps struct {
 
 // Service implements the library use cases.
 type Service struct {
-	d     Deps
-	joins joins
+	d       Deps
+	joins   joins
+	layouts layoutCache
 }
 
 // New checks deps and returns the service.
