@@ -92,7 +92,7 @@ export interface RecordingFilters {
   folder: string;
   tag: string;
   q: string;
-  /** `datetime-local` values in the browser's zone. */
+  /** `datetime-local`-format values ("YYYY-MM-DDTHH:MM", as DateTimeFilter emits) in the browser's zone. */
   from: string;
   to: string;
   sort: string;

@@ -3,7 +3,7 @@
 // and status badges.
 
 import { useEffect, useId, useRef, useState } from "react";
-import type { ButtonHTMLAttributes, ReactNode } from "react";
+import type { ButtonHTMLAttributes, KeyboardEvent, ReactNode } from "react";
 import { useCan } from "../auth/Guard";
 import { useMe } from "../auth/session";
 import type { Permission } from "../auth/permissions";
@@ -258,7 +258,11 @@ export function SelectField({
   );
 }
 
-/** A labelled text input. */
+/**
+ * A labelled text input. `error` is shown under the field, marks the input
+ * aria-invalid and is announced; `description` is a visually hidden
+ * description for assistive technology (e.g. the expected format).
+ */
 export function TextField({
   label,
   value,
@@ -267,6 +271,11 @@ export function TextField({
   required,
   placeholder,
   autoComplete,
+  error,
+  description,
+  spellCheck,
+  onBlur,
+  onKeyDown,
 }: {
   label: string;
   value: string;
@@ -275,8 +284,16 @@ export function TextField({
   required?: boolean;
   placeholder?: string;
   autoComplete?: string;
+  error?: string | null;
+  description?: string;
+  spellCheck?: boolean;
+  onBlur?: () => void;
+  onKeyDown?: (e: KeyboardEvent<HTMLInputElement>) => void;
 }) {
   const id = useId();
+  const descriptionId = `${id}-description`;
+  const errorId = `${id}-error`;
+  const describedBy = [error ? errorId : "", description ? descriptionId : ""].filter(Boolean).join(" ");
   return (
     <div className="field field--inline">
       <label htmlFor={id}>{label}</label>
@@ -287,8 +304,23 @@ export function TextField({
         required={required}
         placeholder={placeholder}
         autoComplete={autoComplete}
+        spellCheck={spellCheck}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={describedBy || undefined}
         onChange={(e) => onChange(e.target.value)}
+        onBlur={onBlur}
+        onKeyDown={onKeyDown}
       />
+      {description ? (
+        <span id={descriptionId} className="visually-hidden">
+          {description}
+        </span>
+      ) : null}
+      {error ? (
+        <span id={errorId} className="field__error" role="alert">
+          {error}
+        </span>
+      ) : null}
     </div>
   );
 }

@@ -57,6 +57,32 @@ describe("AuditPage", () => {
     expect(alert.textContent).toContain("hash mismatch");
   });
 
+  it("filters by From/To typed year first, sending RFC 3339 UTC as before; an impossible date sends nothing", async () => {
+    const fetch = fakeController(base);
+    renderApp("/audit");
+    await screen.findByText("nodes.update.succeeded");
+    const from = screen.getByLabelText("From");
+    expect((from as HTMLInputElement).placeholder).toBe("YYYY-MM-DD HH:MM");
+    fireEvent.change(from, { target: { value: "2026-11-27 08:00" } });
+    fireEvent.blur(from);
+    const to = screen.getByLabelText("To");
+    fireEvent.change(to, { target: { value: "2026-11-28" } });
+    fireEvent.keyDown(to, { key: "Enter" });
+    const want = new URLSearchParams({
+      from: new Date("2026-11-27T08:00").toISOString(),
+      to: new Date("2026-11-28T00:00").toISOString(),
+    });
+    await waitFor(() =>
+      expect(callsOf(fetch).map((c) => c.key)).toContain(`GET /api/v1/audit-events?${want.toString()}&limit=50&offset=0`),
+    );
+    const before = callsOf(fetch).length;
+    fireEvent.change(to, { target: { value: "2026-02-30 10:00" } });
+    fireEvent.blur(to);
+    expect((await screen.findByRole("alert")).textContent).toBe("2026-02-30 is not a valid date.");
+    expect(to.getAttribute("aria-invalid")).toBe("true");
+    expect(callsOf(fetch).slice(before).filter((c) => c.key.startsWith("GET /api/v1/audit-events?"))).toEqual([]);
+  });
+
   it("shows the server's message when the list is refused", async () => {
     fakeController({
       ...base,

@@ -2,6 +2,7 @@ import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { fetchAuditEvent, listAuditEvents, verifyAudit } from "../api/fleet";
 import { ErrorCard } from "../components/Card";
+import { DateTimeFilter } from "../components/DateTimeFilter";
 import { Badge, Dialog, ErrorNotice, ExportButton, PageGuard, Pager, SelectField, TextField, When } from "../components/ui";
 
 const PAGE = 50;
@@ -30,7 +31,7 @@ export function changedKeys(before: unknown, after: unknown): string[] {
   return keys.filter((k) => prettyJson(b[k]) !== prettyJson(a[k]));
 }
 
-/** `datetime-local` value → RFC 3339 in UTC, or "" */
+/** `datetime-local`-format value ("YYYY-MM-DDTHH:MM", local; what DateTimeFilter emits) → RFC 3339 in UTC, or "" */
 function toRfc3339(local: string): string {
   if (!local) return "";
   const d = new Date(local);
@@ -185,8 +186,8 @@ function AuditBody() {
           onChange={filter(setOutcome)}
           options={["", "allowed", "denied", "succeeded", "failed", "partial"]}
         />
-        <TextField label="From" type="datetime-local" value={from} onChange={filter(setFrom)} />
-        <TextField label="To" type="datetime-local" value={to} onChange={filter(setTo)} />
+        <DateTimeFilter label="From" value={from} onChange={filter(setFrom)} />
+        <DateTimeFilter label="To" value={to} onChange={filter(setTo)} />
         <ExportButton path="/audit-events/export" query={filters} filename="audit-events.csv" />
       </div>
       <VerifyChain />

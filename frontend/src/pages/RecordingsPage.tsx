@@ -21,6 +21,7 @@ import type { BulkMetadataRequest, FacetValue, Recording, RecordingFilters } fro
 import { listNodes } from "../api/fleet";
 import { useCan } from "../auth/Guard";
 import { ErrorCard } from "../components/Card";
+import { DateTimeFilter } from "../components/DateTimeFilter";
 import { Badge, Dialog, ErrorNotice, ExportButton, PageGuard, Pager, PermButton, SelectField, TextField, When } from "../components/ui";
 import { formatBytes, formatDuration } from "../format/units";
 import { ConfirmDialogButton } from "../recordings/controls";
@@ -206,8 +207,8 @@ function LibraryBody() {
         />
         <SelectField label="Folder" value={filters.folder} onChange={set("folder")} options={facetOptions(f?.folders, filters.folder)} />
         <SelectField label="Tag" value={filters.tag} onChange={set("tag")} options={facetOptions(f?.tags, filters.tag)} />
-        <TextField label="From" type="datetime-local" value={filters.from} onChange={set("from")} />
-        <TextField label="To" type="datetime-local" value={filters.to} onChange={set("to")} />
+        <DateTimeFilter label="From" value={filters.from} onChange={set("from")} />
+        <DateTimeFilter label="To" value={filters.to} onChange={set("to")} />
         <SelectField label="Sort" value={filters.sort} onChange={set("sort")} options={SORTS} />
         {FILTER_KEYS.some((k) => filters[k] !== EMPTY_FILTERS[k]) ? (
           <button type="button" className="button" onClick={() => setParams(new URLSearchParams(), { replace: true })}>

@@ -193,6 +193,37 @@ describe("recordings library", () => {
     );
   });
 
+  it("filters by From/To typed year first; the URL keeps the datetime-local form and the query RFC 3339", async () => {
+    const fetch = fakeController({
+      "GET /api/v1/auth/me": meReply(["operator"], ["recording:read"]),
+      "GET /api/v1/recordings": listReply([rec({ status: "completed" })]),
+      "GET /api/v1/recordings/facets": facets,
+    });
+    const { router } = renderApp("/recordings?to=2026-12-01T18:30");
+    await screen.findByRole("table", { name: "Recordings" });
+    const search = screen.getByRole("search", { name: "Filter recordings" });
+    expect((within(search).getByLabelText("To") as HTMLInputElement).value).toBe("2026-12-01 18:30");
+    const from = within(search).getByLabelText("From");
+    fireEvent.change(from, { target: { value: "2026-11-27 08:00" } });
+    fireEvent.keyDown(from, { key: "Enter" });
+    expect((from as HTMLInputElement).value).toBe("2026-11-27 08:00");
+    expect(router.state.location.search).toBe("?to=2026-12-01T18%3A30&from=2026-11-27T08%3A00");
+    const want = new URLSearchParams({
+      from: new Date("2026-11-27T08:00").toISOString(),
+      to: new Date("2026-12-01T18:30").toISOString(),
+    });
+    await waitFor(() => expect(callsOf(fetch).map((c) => c.key)).toContain(`GET /api/v1/recordings?${want.toString()}&limit=25&offset=0`));
+
+    fireEvent.change(from, { target: { value: "2026-11-27 24:61" } });
+    fireEvent.blur(from);
+    expect(within(search).getByRole("alert").textContent).toBe("24:61 is not a valid time (00:00–23:59).");
+    expect(router.state.location.search).toBe("?to=2026-12-01T18%3A30&from=2026-11-27T08%3A00");
+
+    fireEvent.change(from, { target: { value: "" } });
+    fireEvent.blur(from);
+    expect(router.state.location.search).toBe("?to=2026-12-01T18%3A30");
+  });
+
   it("disables bulk actions without the permissions", async () => {
     fakeController({
       "GET /api/v1/auth/me": meReply(["viewer"], ["recording:read"]),
