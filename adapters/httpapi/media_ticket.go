@@ -1,15 +1,13 @@
 package httpapi
 
 import (
-	"crypto/rand"
-	"crypto/sha256"
-	"encoding/hex"
+	"errors"
 	"net/url"
-	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/rakkr/rakkr/adapters/tickets"
 	"github.com/rakkr/rakkr/domain/access"
 	"github.com/rakkr/rakkr/domain/errs"
 	"github.com/rakkr/rakkr/ports"
@@ -50,7 +48,7 @@ var (
 )
 
 // mediaTicket is what the edge keeps of an issued ticket: never the ticket
-// itself (the map is keyed by its SHA-256) and never the caller's bearer —
+// itself (the table is keyed by its SHA-256) and never the caller's bearer —
 // only its digest (ports.DigestAuthenticator), to re-authenticate the
 // issuer on every use.
 type mediaTicket struct {
@@ -58,66 +56,32 @@ type mediaTicket struct {
 	credential string
 	recording  string
 	route      MediaRoute
-	expires    time.Time
 }
 
 // mediaTickets is the in-memory ticket table of one controller process. A
 // ticket is only valid on the replica that issued it.
 type mediaTickets struct {
-	clock ports.Clock
-	mu    sync.Mutex
-	m     map[[sha256.Size]byte]mediaTicket
+	t *tickets.Table[mediaTicket]
 }
 
 func newMediaTickets(clock ports.Clock) *mediaTickets {
-	if clock == nil {
-		clock = ports.SystemClock{}
-	}
-	return &mediaTickets{clock: clock, m: map[[sha256.Size]byte]mediaTicket{}}
+	return &mediaTickets{t: tickets.New[mediaTicket](tickets.Config{
+		Clock: clock, TTL: MediaTicketTTL, Capacity: maxMediaTickets, Bytes: 32, Mode: tickets.Reusable})}
 }
 
 // issue returns a new random ticket for e's user on e's (recording, route).
 func (t *mediaTickets) issue(e mediaTicket) (string, time.Time, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", time.Time{}, errs.Wrap(errs.KindInternal, "internal", "no randomness", err)
-	}
-	ticket := hex.EncodeToString(b)
-	now := t.clock.Now()
-	exp := now.Add(MediaTicketTTL).UTC()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	if len(t.m) >= maxMediaTickets/2 {
-		t.sweepLocked(now)
-	}
-	if len(t.m) >= maxMediaTickets {
+	ticket, exp, err := t.t.Issue(e)
+	if errors.Is(err, tickets.ErrFull) {
 		return "", time.Time{}, errs.New(errs.KindTooMany, "auth.tooManyMediaTickets", "too many open media URLs; try again later")
 	}
-	e.expires = exp
-	t.m[sha256.Sum256([]byte(ticket))] = e
-	return ticket, exp, nil
-}
-
-func (t *mediaTickets) sweepLocked(now time.Time) {
-	for k, e := range t.m {
-		if !now.Before(e.expires) {
-			delete(t.m, k)
-		}
-	}
+	return ticket, exp, err
 }
 
 // redeem returns the entry of a live ticket for exactly (recording, route).
 // The ticket stays valid until it expires.
 func (t *mediaTickets) redeem(ticket, recording string, route MediaRoute) (mediaTicket, error) {
-	key := sha256.Sum256([]byte(ticket))
-	now := t.clock.Now()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	e, ok := t.m[key]
-	if ok && !now.Before(e.expires) {
-		delete(t.m, key)
-		ok = false
-	}
+	e, ok := t.t.Redeem(ticket)
 	if !ok || e.recording != recording || e.route != route {
 		return mediaTicket{}, errInvalidMediaTicket
 	}

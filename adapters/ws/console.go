@@ -76,7 +76,7 @@ func (h *Hub) credential(r *http.Request) (string, error) {
 		}
 	}
 	if t := r.URL.Query().Get("ticket"); t != "" {
-		if bearer, ok := h.redeem(t); ok {
+		if bearer, ok := h.tickets.Redeem(t); ok {
 			return bearer, nil
 		}
 		return "", errs.New(errs.KindUnauthorized, "websocket.invalidTicket", "the socket ticket is unknown, used or expired")

@@ -4,8 +4,7 @@
 package ws
 
 import (
-	"crypto/rand"
-	"encoding/hex"
+	"errors"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/gorilla/websocket"
 
+	"github.com/rakkr/rakkr/adapters/tickets"
 	"github.com/rakkr/rakkr/application/meters"
 	"github.com/rakkr/rakkr/domain/access"
 	"github.com/rakkr/rakkr/domain/errs"
@@ -31,6 +31,9 @@ const BearerProtocolPrefix = "bearer."
 
 // TicketTTL is the lifetime of a single-use socket ticket.
 const TicketTTL = 30 * time.Second
+
+// maxTickets bounds the open socket tickets.
+const maxTickets = 100000
 
 // Topics reserved for other modules (pushed with Hub.Publish) and the
 // permission a message on each needs.
@@ -64,18 +67,13 @@ type Ticket struct {
 	ExpiresAt time.Time `json:"expiresAt"`
 }
 
-type ticketEntry struct {
-	bearer  string
-	expires time.Time
-}
-
 // Hub owns every open socket. It is safe for concurrent use.
 type Hub struct {
 	cfg      Config
 	console  websocket.Upgrader
 	agent    websocket.Upgrader
 	mu       sync.Mutex
-	tickets  map[string]ticketEntry
+	tickets  *tickets.Table[string] // ticket → bearer, single use
 	conns    map[*consoleConn]struct{}
 	agents   map[string]*agentConn
 	agentSeq atomic.Uint64
@@ -101,7 +99,8 @@ func NewHub(cfg Config) *Hub {
 	if cfg.PingInterval <= 0 {
 		cfg.PingInterval = 20 * time.Second
 	}
-	h := &Hub{cfg: cfg, tickets: map[string]ticketEntry{}, conns: map[*consoleConn]struct{}{}, agents: map[string]*agentConn{}}
+	h := &Hub{cfg: cfg, conns: map[*consoleConn]struct{}{}, agents: map[string]*agentConn{},
+		tickets: tickets.New[string](tickets.Config{Clock: cfg.Clock, TTL: TicketTTL, Capacity: maxTickets, Bytes: 24, Mode: tickets.SingleUse})}
 	h.console = websocket.Upgrader{Subprotocols: []string{Protocol}, CheckOrigin: h.checkOrigin,
 		ReadBufferSize: 4096, WriteBufferSize: 16384, HandshakeTimeout: 10 * time.Second}
 	// Agents authenticate with a header a browser cannot set on a socket,
@@ -123,36 +122,14 @@ func (h *Hub) checkOrigin(r *http.Request) bool {
 // IssueTicket returns a single-use ticket, valid TicketTTL, that stands for
 // bearer when opening the console socket (?ticket=).
 func (h *Hub) IssueTicket(bearer string) (Ticket, error) {
-	b := make([]byte, 24)
-	if _, err := rand.Read(b); err != nil {
-		return Ticket{}, errs.Wrap(errs.KindInternal, "internal", "no randomness", err)
-	}
-	now := h.cfg.Clock.Now()
-	t := Ticket{Ticket: hex.EncodeToString(b), ExpiresAt: now.Add(TicketTTL).UTC()}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	for k, e := range h.tickets {
-		if !now.Before(e.expires) {
-			delete(h.tickets, k)
-		}
-	}
-	if len(h.tickets) >= 100000 {
+	ticket, exp, err := h.tickets.Issue(bearer)
+	if errors.Is(err, tickets.ErrFull) {
 		return Ticket{}, errs.New(errs.KindTooMany, "websocket.tooManyTickets", "too many open socket tickets")
 	}
-	h.tickets[t.Ticket] = ticketEntry{bearer: bearer, expires: t.ExpiresAt}
-	return t, nil
-}
-
-// redeem consumes a ticket.
-func (h *Hub) redeem(ticket string) (string, bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	e, ok := h.tickets[ticket]
-	delete(h.tickets, ticket)
-	if !ok || !h.cfg.Clock.Now().Before(e.expires) {
-		return "", false
+	if err != nil {
+		return Ticket{}, err
 	}
-	return e.bearer, true
+	return Ticket{Ticket: ticket, ExpiresAt: exp}, nil
 }
 
 // Scoped is implemented by Publish payloads that belong to one resource;
