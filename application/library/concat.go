@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"sort"
-	"sync"
 
 	"github.com/rakkr/rakkr/domain/errs"
 	"github.com/rakkr/rakkr/domain/recording"
@@ -286,31 +285,3 @@ func rawParts(files ports.RecordingFiles, chunks []recording.Chunk) ([]part, err
 }
 
 var _ ports.FileRange = (*concatFile)(nil)
-
-// layoutCache remembers the WAV layout of chunk files: a chunk file is
-// immutable (named after its digest), and an <audio> element seeking
-// through a long recording asks for the whole concatenation again with
-// every Range request. Bounded; emptied when full.
-type layoutCache struct {
-	mu sync.Mutex
-	m  map[string]wavLayout
-}
-
-// maxLayouts bounds a layoutCache (≈ 100 bytes an entry).
-const maxLayouts = 20000
-
-func (c *layoutCache) get(rel string) (wavLayout, bool) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	l, ok := c.m[rel]
-	return l, ok
-}
-
-func (c *layoutCache) put(rel string, l wavLayout) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.m == nil || len(c.m) >= maxLayouts {
-		c.m = map[string]wavLayout{}
-	}
-	c.m[rel] = l
-}
