@@ -242,35 +242,15 @@ func riffLayout(f *os.File) (layout, error) {
 	if err != nil {
 		return layout{}, err
 	}
-	l := layout{size: st.Size()}
-	var head [12]byte
-	if _, err := f.ReadAt(head[:], 0); err != nil || string(head[0:4]) != "RIFF" || string(head[8:12]) != "WAVE" {
-		return l, fmt.Errorf("%w: no RIFF/WAVE header (starts with %q)", errNotWAV, head[:])
+	r, err := pcm.ReadRIFFLayout(f)
+	if err != nil {
+		return layout{}, fmt.Errorf("%w: %v", errNotWAV, err)
 	}
-	off := int64(12)
-	for {
-		var ch [8]byte
-		if _, err := f.ReadAt(ch[:], off); err != nil {
-			return l, fmt.Errorf("%w: no data chunk", errNotWAV)
-		}
-		id, size := string(ch[0:4]), binary.LittleEndian.Uint32(ch[4:8])
-		off += 8
-		switch id {
-		case "fmt ":
-			var body [16]byte
-			if _, err := f.ReadAt(body[:], off); err != nil || size < 16 {
-				return l, fmt.Errorf("%w: fmt chunk cut short", errNotWAV)
-			}
-			l.blockAlign = int(binary.LittleEndian.Uint16(body[12:14]))
-		case "data":
-			if l.blockAlign <= 0 {
-				return l, fmt.Errorf("%w: data chunk without a usable fmt chunk before it", errNotWAV)
-			}
-			l.dataOff, l.dataSize = off, size
-			return l, nil
-		}
-		off += int64(size) + int64(size&1)
+	l := layout{size: st.Size(), dataOff: r.DataOff, dataSize: r.DataSize, blockAlign: r.BlockAlign()}
+	if l.blockAlign <= 0 {
+		return l, fmt.Errorf("%w: fmt chunk without a block alignment", errNotWAV)
 	}
+	return l, nil
 }
 
 var _ ports.PCMFiles = (*PCMFiles)(nil)

@@ -9,13 +9,10 @@ import (
 	"sort"
 
 	"github.com/rakkr/rakkr/domain/errs"
+	"github.com/rakkr/rakkr/domain/pcm"
 	"github.com/rakkr/rakkr/domain/recording"
 	"github.com/rakkr/rakkr/ports"
 )
-
-// wavUnknownSize is the RIFF/data size written when a WAV outgrows 32 bits;
-// readers then read the data to the end of the file.
-const wavUnknownSize = 0xFFFFFFFF
 
 // errChunkFormat is returned when chunks of one recording disagree.
 var errChunkFormat = errs.New(errs.KindUnprocessable, "recording.chunkFormatMismatch",
@@ -143,56 +140,22 @@ type wavLayout struct {
 	dataLen int64  // bytes of whole frames
 }
 
-// readWAVLayout walks the RIFF chunks of f (size bytes) up to its data
-// chunk. A data size of 0xFFFFFFFF (or one past the end of the file) means
+// readWAVLayout finds the samples of a WAV chunk file of size bytes. A
+// data size of pcm.UnknownDataSize (or one past the end of the file) means
 // "to the end of the file"; the length is cut to whole frames.
 func readWAVLayout(f io.ReadSeeker, size int64) (wavLayout, error) {
-	var l wavLayout
-	bad := func(why string) (wavLayout, error) {
-		return l, errs.New(errs.KindUnprocessable, "recording.chunkNotWAV", "a chunk file is not a usable WAV file: "+why)
+	r, err := pcm.ReadRIFFLayout(f)
+	if err != nil {
+		return wavLayout{}, errs.New(errs.KindUnprocessable, "recording.chunkNotWAV", "a chunk file is not a usable WAV file: "+err.Error())
 	}
-	var head [12]byte
-	if _, err := f.Seek(0, io.SeekStart); err != nil {
-		return l, err
+	l := wavLayout{fmtBody: r.FmtBody, dataOff: r.DataOff, dataLen: int64(r.DataSize)}
+	if r.DataSize == pcm.UnknownDataSize || l.dataOff+l.dataLen > size {
+		l.dataLen = size - l.dataOff
 	}
-	if _, err := io.ReadFull(f, head[:]); err != nil || string(head[0:4]) != "RIFF" || string(head[8:12]) != "WAVE" {
-		return bad("no RIFF/WAVE header")
+	if align := int64(r.BlockAlign()); align > 0 {
+		l.dataLen -= l.dataLen % align
 	}
-	off := int64(12)
-	for {
-		var ch [8]byte
-		if _, err := f.Seek(off, io.SeekStart); err != nil {
-			return l, err
-		}
-		if _, err := io.ReadFull(f, ch[:]); err != nil {
-			return bad("no data chunk")
-		}
-		id, n := string(ch[0:4]), int64(binary.LittleEndian.Uint32(ch[4:8]))
-		off += 8
-		switch id {
-		case "fmt ":
-			if n < 16 || n > 1024 {
-				return bad("fmt chunk of an unexpected size")
-			}
-			l.fmtBody = make([]byte, n)
-			if _, err := io.ReadFull(f, l.fmtBody); err != nil {
-				return bad("fmt chunk cut short")
-			}
-		case "data":
-			if l.fmtBody == nil {
-				return bad("data chunk before the fmt chunk")
-			}
-			l.dataOff, l.dataLen = off, n
-			if n == wavUnknownSize || off+n > size {
-				l.dataLen = size - off
-			}
-			if align := int64(binary.LittleEndian.Uint16(l.fmtBody[12:14])); align > 0 {
-				l.dataLen -= l.dataLen % align
-			}
-			return l, nil
-		}
-		off += n + n&1
-	}
+	return l, nil
 }
 
 // wavParts lays out one WAV whose samples are the data of each chunk file
@@ -251,8 +214,8 @@ func wavHeader(fmtBody []byte, dataLen int64) []byte {
 		hdr = append(hdr, 0)
 	}
 	hdr = append(hdr, "data\x00\x00\x00\x00"...)
-	riff, data := uint32(wavUnknownSize), uint32(wavUnknownSize)
-	if total := int64(len(hdr)) - 8 + dataLen + dataLen%2; total < wavUnknownSize {
+	riff, data := uint32(pcm.UnknownDataSize), uint32(pcm.UnknownDataSize)
+	if total := int64(len(hdr)) - 8 + dataLen + dataLen%2; total < pcm.UnknownDataSize {
 		riff, data = uint32(total), uint32(dataLen)
 	}
 	le.PutUint32(hdr[4:8], riff)
