@@ -27,3 +27,17 @@ type NodeScope interface {
 	// admin: every node), else the ids of the nodes perm is allowed on.
 	ReadableNodes(ctx context.Context, perm access.Permission) (all bool, ids []string, err error)
 }
+
+// NarrowToNodes is how a list filter is narrowed by a NodeScope: only=true
+// with the ids when the caller holds perm on some nodes only; only=false
+// when s is nil (no scoping) or the caller holds perm everywhere.
+func NarrowToNodes(ctx context.Context, s NodeScope, perm access.Permission) (only bool, ids []string, err error) {
+	if s == nil {
+		return false, nil, nil
+	}
+	all, ids, err := s.ReadableNodes(ctx, perm)
+	if err != nil || all {
+		return false, nil, err
+	}
+	return true, ids, nil
+}

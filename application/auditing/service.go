@@ -3,8 +3,6 @@ package auditing
 import (
 	"context"
 	"errors"
-	"fmt"
-	"time"
 
 	"github.com/rakkr/rakkr/domain/audit"
 	"github.com/rakkr/rakkr/domain/errs"
@@ -35,12 +33,7 @@ type Page struct {
 // and offset ≥ 0.
 func (s *Service) List(ctx context.Context, f audit.Filter, limit, offset int) (Page, error) {
 	var is errs.Issues
-	if limit < 1 || limit > MaxPageSize {
-		is.Add("limit", fmt.Sprintf("must be an integer from 1 to %d", MaxPageSize))
-	}
-	if offset < 0 {
-		is.Add("offset", "must be a non-negative integer")
-	}
+	is.Page(limit, offset, MaxPageSize)
 	if err := f.Validate(); err != nil {
 		more, ok := issuesOf(err)
 		if !ok {
@@ -115,20 +108,7 @@ func (p FilterParams) Filter() (audit.Filter, error) {
 	f := audit.Filter{ActorID: p.Actor, ActionPrefix: p.Action, Permission: p.Permission, TargetType: p.TargetType,
 		TargetID: p.TargetID, Outcome: audit.Outcome(p.Outcome), Reason: p.Reason, Q: p.Q, IDs: p.IDs}
 	var is errs.Issues
-	for _, t := range []struct {
-		name, value string
-		dst         *time.Time
-	}{{"from", p.From, &f.From}, {"to", p.To, &f.To}} {
-		if t.value == "" {
-			continue
-		}
-		v, err := time.Parse(time.RFC3339Nano, t.value)
-		if err != nil {
-			is.Add(t.name, "must be an RFC 3339 time such as 2026-01-02T15:04:05Z")
-			continue
-		}
-		*t.dst = v.UTC()
-	}
+	f.From, f.To = is.Time("from", p.From), is.Time("to", p.To)
 	if err := f.Validate(); err != nil {
 		more, ok := issuesOf(err)
 		if !ok {

@@ -8,16 +8,12 @@ package fleet
 
 import (
 	"context"
-	"errors"
-	"slices"
-	"strings"
-	"time"
-
 	"github.com/rakkr/rakkr/domain/access"
 	"github.com/rakkr/rakkr/domain/audit"
 	"github.com/rakkr/rakkr/domain/errs"
 	"github.com/rakkr/rakkr/domain/node"
 	"github.com/rakkr/rakkr/ports"
+	"time"
 )
 
 // Deps are the ports and settings of the service. Tx, Nodes, Credentials,
@@ -53,16 +49,8 @@ type Service struct {
 
 // New checks deps and returns the service.
 func New(d Deps) (*Service, error) {
-	var missing []string
-	for name, ok := range map[string]bool{"Tx": d.Tx != nil, "Nodes": d.Nodes != nil, "Credentials": d.Credentials != nil,
-		"Rooms": d.Rooms != nil, "Graph": d.Graph != nil, "Authorizer": d.Authorizer != nil, "Audit": d.Audit != nil} {
-		if !ok {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) > 0 {
-		slices.Sort(missing)
-		return nil, errors.New("fleet: missing dependencies: " + strings.Join(missing, ", "))
+	if err := ports.RequireDeps("fleet", map[string]bool{"Tx": d.Tx != nil, "Nodes": d.Nodes != nil, "Credentials": d.Credentials != nil, "Rooms": d.Rooms != nil, "Graph": d.Graph != nil, "Authorizer": d.Authorizer != nil, "Audit": d.Audit != nil}); err != nil {
+		return nil, err
 	}
 	if d.Clock == nil {
 		d.Clock = ports.SystemClock{}

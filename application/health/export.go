@@ -127,21 +127,8 @@ func (p FilterParams) Filter() (ports.HealthFilter, error) {
 	if len(p.Q) > 200 {
 		is.Add("q", "must be at most 200 characters")
 	}
-	for _, t := range []struct {
-		field, v string
-		dst      *time.Time
-	}{{"openedFrom", p.OpenedFrom, &f.OpenedFrom}, {"openedTo", p.OpenedTo, &f.OpenedTo},
-		{"resolvedFrom", p.ResolvedFrom, &f.ResolvedFrom}, {"resolvedTo", p.ResolvedTo, &f.ResolvedTo}} {
-		if t.v == "" {
-			continue
-		}
-		v, err := time.Parse(time.RFC3339Nano, t.v)
-		if err != nil {
-			is.Add(t.field, "must be an RFC 3339 time")
-			continue
-		}
-		*t.dst = v.UTC()
-	}
+	f.OpenedFrom, f.OpenedTo = is.Time("openedFrom", p.OpenedFrom), is.Time("openedTo", p.OpenedTo)
+	f.ResolvedFrom, f.ResolvedTo = is.Time("resolvedFrom", p.ResolvedFrom), is.Time("resolvedTo", p.ResolvedTo)
 	if !f.OpenedFrom.IsZero() && !f.OpenedTo.IsZero() && !f.OpenedFrom.Before(f.OpenedTo) {
 		is.Add("openedTo", "must be after openedFrom")
 	}

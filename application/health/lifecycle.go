@@ -135,7 +135,7 @@ func (s *Service) Bulk(ctx context.Context, ids []string, a Action, until time.T
 		for i, id := range ids {
 			before, after, err := s.apply(ctx, id, a, until)
 			if err != nil {
-				return withIndex(err, i, id)
+				return errs.AtItem(err, i, id)
 			}
 			befores, out = append(befores, before), append(out, after)
 		}
@@ -188,24 +188,4 @@ func (s *Service) apply(ctx context.Context, id string, a Action, until time.Tim
 func (s *Service) recordChange(ctx context.Context, a Action, before, after health.Event, details map[string]any) error {
 	return s.record(ctx, "health.events."+string(a), access.HealthAcknowledge, eventTarget(after),
 		auditView(before), auditView(after), details)
-}
-
-// withIndex adds the failing id and its index to a bulk error's details.
-func withIndex(err error, i int, id string) error {
-	e, ok := err.(*errs.Error)
-	if !ok {
-		return err
-	}
-	c := *e
-	d := map[string]any{"index": i, "id": id, "field": fmt.Sprintf("ids[%d]", i)}
-	if m, ok := e.Details.(map[string]any); ok {
-		for k, v := range m {
-			if _, set := d[k]; !set {
-				d[k] = v
-			}
-		}
-	}
-	c.Details = d
-	c.Message = fmt.Sprintf("ids[%d] (%s): %s", i, id, e.Message)
-	return &c
 }

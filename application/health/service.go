@@ -7,7 +7,6 @@ package health
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -45,18 +44,8 @@ type Service struct{ d Deps }
 
 // New checks deps and returns the service.
 func New(d Deps) (*Service, error) {
-	var missing []string
-	if d.Tx == nil {
-		missing = append(missing, "Tx")
-	}
-	if d.Store == nil {
-		missing = append(missing, "Store")
-	}
-	if d.Audit == nil {
-		missing = append(missing, "Audit")
-	}
-	if len(missing) > 0 {
-		return nil, errors.New("health: missing dependencies: " + strings.Join(missing, ", "))
+	if err := ports.RequireDeps("health", map[string]bool{"Tx": d.Tx != nil, "Store": d.Store != nil, "Audit": d.Audit != nil}); err != nil {
+		return nil, err
 	}
 	if d.Clock == nil {
 		d.Clock = ports.SystemClock{}
@@ -76,12 +65,7 @@ type Page struct {
 // status tabs show their counts). limit is 1..500, offset ≥ 0.
 func (s *Service) List(ctx context.Context, f ports.HealthFilter, limit, offset int) (Page, error) {
 	var is errs.Issues
-	if limit < 1 || limit > MaxPageSize {
-		is.Add("limit", "must be an integer from 1 to 500")
-	}
-	if offset < 0 {
-		is.Add("offset", "must be a non-negative integer")
-	}
+	is.Page(limit, offset, MaxPageSize)
 	if err := is.Err(); err != nil {
 		return Page{}, err
 	}
@@ -175,13 +159,9 @@ func uniqueIDs(ids []string) int {
 
 // scope narrows f to the caller's readable nodes when a NodeScope is set.
 func (s *Service) scope(ctx context.Context, f *ports.HealthFilter) error {
-	if s.d.Scope == nil {
-		return nil
+	only, ids, err := ports.NarrowToNodes(ctx, s.d.Scope, access.HealthRead)
+	if only {
+		f.OnlyNodes, f.NodeIDs = true, ids
 	}
-	all, ids, err := s.d.Scope.ReadableNodes(ctx, access.HealthRead)
-	if err != nil || all {
-		return err
-	}
-	f.OnlyNodes, f.NodeIDs = true, ids
-	return nil
+	return err
 }

@@ -7,10 +7,8 @@ package identity
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -66,19 +64,8 @@ type Service struct {
 
 // New checks deps, fills in defaults and returns the service.
 func New(d Deps) (*Service, error) {
-	var missing []string
-	for name, ok := range map[string]bool{
-		"Tx": d.Tx != nil, "Users": d.Users != nil, "Groups": d.Groups != nil, "Sessions": d.Sessions != nil,
-		"Tokens": d.Tokens != nil, "Hasher": d.Hasher != nil, "Bindings": d.Bindings != nil,
-		"Permissions": d.Permissions != nil, "Audit": d.Audit != nil,
-	} {
-		if !ok {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) > 0 {
-		slices.Sort(missing)
-		return nil, errors.New("identity: missing dependencies: " + strings.Join(missing, ", "))
+	if err := ports.RequireDeps("identity", map[string]bool{"Tx": d.Tx != nil, "Users": d.Users != nil, "Groups": d.Groups != nil, "Sessions": d.Sessions != nil, "Tokens": d.Tokens != nil, "Hasher": d.Hasher != nil, "Bindings": d.Bindings != nil, "Permissions": d.Permissions != nil, "Audit": d.Audit != nil}); err != nil {
+		return nil, err
 	}
 	if d.Clock == nil {
 		d.Clock = ports.SystemClock{}

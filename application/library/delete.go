@@ -4,6 +4,7 @@ import (
 	"context"
 
 	"github.com/rakkr/rakkr/domain/access"
+	"github.com/rakkr/rakkr/domain/errs"
 	"github.com/rakkr/rakkr/domain/recording"
 )
 
@@ -51,7 +52,7 @@ func (s *Service) BulkDelete(ctx context.Context, ids []string) ([]recording.Rec
 		for i, id := range ids {
 			r, err := s.deleteOne(ctx, id, allowed)
 			if err != nil {
-				return withIndex(err, i, id)
+				return errs.AtItem(err, i, id)
 			}
 			out = append(out, r)
 		}

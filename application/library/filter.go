@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	"github.com/rakkr/rakkr/domain/errs"
 	"github.com/rakkr/rakkr/domain/recording"
@@ -67,20 +66,7 @@ func (p FilterParams) Filter() (ports.RecordingFilter, error) {
 	if len(f.Q) > 200 {
 		is.Add("q", "must be at most 200 characters")
 	}
-	for _, t := range []struct {
-		field, v string
-		dst      *time.Time
-	}{{"from", p.From, &f.From}, {"to", p.To, &f.To}} {
-		if t.v == "" {
-			continue
-		}
-		v, err := time.Parse(time.RFC3339Nano, t.v)
-		if err != nil {
-			is.Add(t.field, "must be an RFC 3339 time")
-			continue
-		}
-		*t.dst = v.UTC()
-	}
+	f.From, f.To = is.Time("from", p.From), is.Time("to", p.To)
 	if !f.From.IsZero() && !f.To.IsZero() && !f.From.Before(f.To) {
 		is.Add("to", "must be after from")
 	}
@@ -127,24 +113,4 @@ func checkIDs(ids []string) error {
 		seen[id] = true
 	}
 	return is.Err()
-}
-
-// withIndex names the bulk item an error is about.
-func withIndex(err error, i int, id string) error {
-	e, ok := err.(*errs.Error)
-	if !ok {
-		return err
-	}
-	c := *e
-	d := map[string]any{"index": i, "id": id, "field": fmt.Sprintf("ids[%d]", i)}
-	if m, ok := e.Details.(map[string]any); ok {
-		for k, v := range m {
-			if _, set := d[k]; !set {
-				d[k] = v
-			}
-		}
-	}
-	c.Details = d
-	c.Message = fmt.Sprintf("ids[%d] (%s): %s", i, id, e.Message)
-	return &c
 }

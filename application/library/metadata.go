@@ -151,7 +151,7 @@ func (s *Service) BulkEditMetadata(ctx context.Context, ids []string, b BulkMeta
 				return nil
 			})
 			if err != nil {
-				return withIndex(err, i, id)
+				return errs.AtItem(err, i, id)
 			}
 			befores, out = append(befores, before), append(out, after)
 		}

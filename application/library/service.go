@@ -8,10 +8,7 @@ package library
 
 import (
 	"context"
-	"errors"
 	"log/slog"
-	"slices"
-	"strings"
 
 	"github.com/rakkr/rakkr/domain/access"
 	"github.com/rakkr/rakkr/domain/audit"
@@ -71,16 +68,8 @@ type Service struct {
 
 // New checks deps and returns the service.
 func New(d Deps) (*Service, error) {
-	var missing []string
-	for name, ok := range map[string]bool{"Tx": d.Tx != nil, "Recordings": d.Recordings != nil, "Chunks": d.Chunks != nil,
-		"Jobs": d.Jobs != nil, "Files": d.Files != nil, "Audit": d.Audit != nil} {
-		if !ok {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) > 0 {
-		slices.Sort(missing)
-		return nil, errors.New("library: missing dependencies: " + strings.Join(missing, ", "))
+	if err := ports.RequireDeps("library", map[string]bool{"Tx": d.Tx != nil, "Recordings": d.Recordings != nil, "Chunks": d.Chunks != nil, "Jobs": d.Jobs != nil, "Files": d.Files != nil, "Audit": d.Audit != nil}); err != nil {
+		return nil, err
 	}
 	if d.Clock == nil {
 		d.Clock = ports.SystemClock{}
@@ -101,12 +90,7 @@ type Page struct {
 // offset ≥ 0), narrowed to the caller's readable nodes.
 func (s *Service) List(ctx context.Context, f ports.RecordingFilter, limit, offset int) (Page, error) {
 	var is errs.Issues
-	if limit < 1 || limit > MaxPageSize {
-		is.Add("limit", "must be an integer from 1 to 500")
-	}
-	if offset < 0 {
-		is.Add("offset", "must be a non-negative integer")
-	}
+	is.Page(limit, offset, MaxPageSize)
 	if err := is.Err(); err != nil {
 		return Page{}, err
 	}
@@ -193,15 +177,11 @@ func ScopeParents(r recording.Recording) []access.Ref {
 
 // scope narrows f to the nodes the caller holds perm on.
 func (s *Service) scope(ctx context.Context, f *ports.RecordingFilter, perm access.Permission) error {
-	if s.d.Scope == nil {
-		return nil
+	only, ids, err := ports.NarrowToNodes(ctx, s.d.Scope, perm)
+	if only {
+		f.OnlyNodes, f.NodeIDs = true, ids
 	}
-	all, ids, err := s.d.Scope.ReadableNodes(ctx, perm)
-	if err != nil || all {
-		return err
-	}
-	f.OnlyNodes, f.NodeIDs = true, ids
-	return nil
+	return err
 }
 
 // allowedNodes returns nil when the caller holds perm on every node, else

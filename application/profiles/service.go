@@ -57,21 +57,8 @@ type Service struct{ d Deps }
 
 // New checks deps and returns the service.
 func New(d Deps) (*Service, error) {
-	var missing []string
-	if d.Tx == nil {
-		missing = append(missing, "Tx")
-	}
-	if d.Profiles == nil {
-		missing = append(missing, "Profiles")
-	}
-	if d.Maps == nil {
-		missing = append(missing, "Maps")
-	}
-	if d.Audit == nil {
-		missing = append(missing, "Audit")
-	}
-	if len(missing) > 0 {
-		return nil, errors.New("profiles: missing dependencies: " + strings.Join(missing, ", "))
+	if err := ports.RequireDeps("profiles", map[string]bool{"Tx": d.Tx != nil, "Profiles": d.Profiles != nil, "Maps": d.Maps != nil, "Audit": d.Audit != nil}); err != nil {
+		return nil, err
 	}
 	if d.Clock == nil {
 		d.Clock = ports.SystemClock{}

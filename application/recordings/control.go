@@ -2,7 +2,6 @@ package recordings
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/rakkr/rakkr/domain/access"
 	"github.com/rakkr/rakkr/domain/errs"
@@ -151,12 +150,7 @@ type JobPage struct {
 // caller's readable nodes. limit is 1..500, offset ≥ 0.
 func (s *Service) ListJobs(ctx context.Context, f ports.JobFilter, limit, offset int) (JobPage, error) {
 	var is errs.Issues
-	if limit < 1 || limit > MaxPageSize {
-		is.Add("limit", fmt.Sprintf("must be an integer from 1 to %d", MaxPageSize))
-	}
-	if offset < 0 {
-		is.Add("offset", "must be a non-negative integer")
-	}
+	is.Page(limit, offset, MaxPageSize)
 	for i, st := range f.Statuses {
 		if !st.Valid() {
 			is.Add("status", "unknown job status "+string(f.Statuses[i]))

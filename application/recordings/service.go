@@ -9,8 +9,6 @@ package recordings
 
 import (
 	"context"
-	"errors"
-	"slices"
 	"strings"
 	"time"
 
@@ -85,17 +83,8 @@ type Service struct{ d Deps }
 
 // New checks deps and returns the service.
 func New(d Deps) (*Service, error) {
-	var missing []string
-	for name, ok := range map[string]bool{"Tx": d.Tx != nil, "Recordings": d.Recordings != nil, "Jobs": d.Jobs != nil,
-		"Chunks": d.Chunks != nil, "Uploads": d.Uploads != nil, "Profiles": d.Profiles != nil, "Nodes": d.Nodes != nil,
-		"Files": d.Files != nil, "Audit": d.Audit != nil} {
-		if !ok {
-			missing = append(missing, name)
-		}
-	}
-	if len(missing) > 0 {
-		slices.Sort(missing)
-		return nil, errors.New("recordings: missing dependencies: " + strings.Join(missing, ", "))
+	if err := ports.RequireDeps("recordings", map[string]bool{"Tx": d.Tx != nil, "Recordings": d.Recordings != nil, "Jobs": d.Jobs != nil, "Chunks": d.Chunks != nil, "Uploads": d.Uploads != nil, "Profiles": d.Profiles != nil, "Nodes": d.Nodes != nil, "Files": d.Files != nil, "Audit": d.Audit != nil}); err != nil {
+		return nil, err
 	}
 	if d.Clock == nil {
 		d.Clock = ports.SystemClock{}
@@ -192,15 +181,11 @@ func auditJob(j recording.Job) map[string]any {
 
 // scopeJobs narrows f to the caller's readable nodes when a NodeScope is set.
 func (s *Service) scopeJobs(ctx context.Context, f *ports.JobFilter) error {
-	if s.d.Scope == nil {
-		return nil
+	only, ids, err := ports.NarrowToNodes(ctx, s.d.Scope, access.RecordingRead)
+	if only {
+		f.OnlyNodes, f.NodeIDs = true, ids
 	}
-	all, ids, err := s.d.Scope.ReadableNodes(ctx, access.RecordingRead)
-	if err != nil || all {
-		return err
-	}
-	f.OnlyNodes, f.NodeIDs = true, ids
-	return nil
+	return err
 }
 
 // failed counts a job that ended failed.
