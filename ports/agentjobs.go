@@ -43,6 +43,10 @@ type AgentChunk struct {
 	// SizeBytes and SHA256 describe the rendered file.
 	SizeBytes int64
 	SHA256    string
+	// Measured is true once rendering measured the raw master's PeakDbfs
+	// and RmsDbfs (all channels), so the report need not read it again.
+	Measured          bool
+	PeakDbfs, RmsDbfs float64
 	// UploadID is the controller's upload id once opened.
 	UploadID string
 	// Uploaded is true once the controller stored the chunk.

@@ -35,10 +35,15 @@ type chunkRecord struct {
 	RenderedPath string `json:"renderedPath,omitempty"`
 	SizeBytes    int64  `json:"sizeBytes,omitempty"`
 	SHA256       string `json:"sha256,omitempty"`
-	UploadID     string `json:"uploadId,omitempty"`
-	Uploaded     bool   `json:"uploaded,omitempty"`
-	Final        bool   `json:"final,omitempty"`
-	Recovered    bool   `json:"recovered,omitempty"`
+	// Measured, PeakDbfs and RmsDbfs are absent in records written before
+	// rendering measured levels (the report then reads the raw master).
+	Measured  bool    `json:"measured,omitempty"`
+	PeakDbfs  float64 `json:"peakDbfs,omitempty"`
+	RmsDbfs   float64 `json:"rmsDbfs,omitempty"`
+	UploadID  string  `json:"uploadId,omitempty"`
+	Uploaded  bool    `json:"uploaded,omitempty"`
+	Final     bool    `json:"final,omitempty"`
+	Recovered bool    `json:"recovered,omitempty"`
 }
 
 // fromPortJob converts a job to its stored form.

@@ -18,7 +18,8 @@ func sampleJob(id string) ports.AgentJob {
 		Phase: ports.PhaseFinishing, Dir: "/tmp/x/" + id, SampleRate: 48000,
 		StartedAt: time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC), CapturedFrames: 96000,
 		Chunks: []ports.AgentChunk{
-			{Index: 0, Frames: 48000, SampleRate: 48000, Channels: 2, RawPath: "a.raw.wav", RenderedPath: "a.flac", SizeBytes: 10, SHA256: "ab", UploadID: "up1", Uploaded: true},
+			{Index: 0, Frames: 48000, SampleRate: 48000, Channels: 2, RawPath: "a.raw.wav", RenderedPath: "a.flac", SizeBytes: 10, SHA256: "ab",
+				Measured: true, PeakDbfs: -3.5, RmsDbfs: -24.25, UploadID: "up1", Uploaded: true},
 			{Index: 1, OffsetFrames: 48000, Frames: 48000, SampleRate: 48000, Channels: 2, RawPath: "b.raw.wav", Final: true},
 		},
 		Reason: "stopped",
@@ -52,7 +53,7 @@ func TestPutGetListDeleteSurviveReopen(t *testing.T) {
 	want := sampleJob("job_a")
 	if got.Phase != want.Phase || got.Job.Command.Codec != "flac" || len(got.Chunks) != 2 || !got.Chunks[0].Uploaded ||
 		got.Chunks[1].OffsetFrames != 48000 || !got.Chunks[1].Final || got.Report == nil || got.Report.Reason != "operator_stop" ||
-		!got.StartedAt.Equal(want.StartedAt) || got.UpdatedAt.IsZero() {
+		!got.StartedAt.Equal(want.StartedAt) || got.UpdatedAt.IsZero() || got.Chunks[0] != want.Chunks[0] || got.Chunks[1].Measured {
 		t.Fatalf("round trip: %+v", got)
 	}
 	list, err := s.ListJobs()

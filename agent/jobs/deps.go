@@ -5,6 +5,7 @@ import (
 
 	"github.com/rakkr/rakkr/agent/capture"
 	"github.com/rakkr/rakkr/agent/recorder"
+	"github.com/rakkr/rakkr/agent/render"
 	"github.com/rakkr/rakkr/domain/channelmap"
 	"github.com/rakkr/rakkr/domain/recording"
 	"github.com/rakkr/rakkr/ports"
@@ -80,9 +81,11 @@ type Recorders interface {
 // Media renders and inspects raw masters (Engine does, with agent/render
 // and the PCM files).
 type Media interface {
-	// Render encodes the raw master through the channel map into dst.
-	Render(ctx context.Context, rawPath, dst string, m channelmap.Map, opt ports.EncodeOptions) (ports.EncodeResult, error)
-	// Levels returns a raw master's peak and RMS level in dBFS.
+	// Render encodes the raw master through the channel map into dst and
+	// measures the raw master's levels on the way.
+	Render(ctx context.Context, rawPath, dst string, m channelmap.Map, opt ports.EncodeOptions) (render.Rendered, error)
+	// Levels returns a raw master's peak and RMS level in dBFS (for one
+	// that was not rendered).
 	Levels(rawPath string) (peakDbfs, rmsDbfs float64, err error)
 	// Repair fixes the header of a raw master left by a crash and returns
 	// its whole frames.

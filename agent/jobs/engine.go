@@ -38,7 +38,7 @@ func (e Engine) Start(ctx context.Context, src Source, spec recorder.Spec, onChu
 }
 
 // Render implements Media with render.Render.
-func (e Engine) Render(ctx context.Context, rawPath, dst string, m channelmap.Map, opt ports.EncodeOptions) (ports.EncodeResult, error) {
+func (e Engine) Render(ctx context.Context, rawPath, dst string, m channelmap.Map, opt ports.EncodeOptions) (render.Rendered, error) {
 	return render.Render(ctx, e.Files, e.Encoder, rawPath, dst, m, opt)
 }
 

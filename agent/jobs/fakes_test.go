@@ -12,6 +12,7 @@ import (
 	"github.com/rakkr/rakkr/agent/capture"
 	"github.com/rakkr/rakkr/agent/jobs"
 	"github.com/rakkr/rakkr/agent/recorder"
+	"github.com/rakkr/rakkr/agent/render"
 	"github.com/rakkr/rakkr/domain/channelmap"
 	"github.com/rakkr/rakkr/domain/pcm"
 	"github.com/rakkr/rakkr/ports"
@@ -175,17 +176,18 @@ func (f *fakeRecorders) Start(ctx context.Context, src jobs.Source, spec recorde
 
 // fakeMedia copies raw masters as "renderings".
 type fakeMedia struct {
-	mu      sync.Mutex
-	renders map[string]int
+	mu         sync.Mutex
+	renders    map[string]int
+	levelReads int // Levels calls: raw masters read again for the report
 }
 
-func (m *fakeMedia) Render(ctx context.Context, raw, dst string, _ channelmap.Map, opt ports.EncodeOptions) (ports.EncodeResult, error) {
+func (m *fakeMedia) Render(ctx context.Context, raw, dst string, _ channelmap.Map, opt ports.EncodeOptions) (render.Rendered, error) {
 	b, err := os.ReadFile(raw)
 	if err != nil {
-		return ports.EncodeResult{}, err
+		return render.Rendered{}, err
 	}
 	if err := os.WriteFile(dst, b, 0o644); err != nil {
-		return ports.EncodeResult{}, err
+		return render.Rendered{}, err
 	}
 	m.mu.Lock()
 	if m.renders == nil {
@@ -194,10 +196,16 @@ func (m *fakeMedia) Render(ctx context.Context, raw, dst string, _ channelmap.Ma
 	m.renders[dst]++
 	m.mu.Unlock()
 	sum := sha256.Sum256(b)
-	return ports.EncodeResult{SizeBytes: int64(len(b)), Frames: int64(len(b) / 8), SHA256: hex.EncodeToString(sum[:])}, nil
+	return render.Rendered{EncodeResult: ports.EncodeResult{SizeBytes: int64(len(b)), Frames: int64(len(b) / 8), SHA256: hex.EncodeToString(sum[:])},
+		PeakDbfs: -6, RmsDbfs: -20}, nil
 }
 
-func (m *fakeMedia) Levels(raw string) (float64, float64, error) { return -6, -20, nil }
+func (m *fakeMedia) Levels(raw string) (float64, float64, error) {
+	m.mu.Lock()
+	m.levelReads++
+	m.mu.Unlock()
+	return -6, -20, nil
+}
 
 func (m *fakeMedia) Repair(raw string) (int64, error) {
 	fi, err := os.Stat(raw)

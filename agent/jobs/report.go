@@ -98,19 +98,26 @@ func (j *job) buildReport(rec ports.AgentJob, details map[string]any) agentapi.J
 }
 
 // levels combines the raw masters' levels: the highest peak and the
-// frame-weighted RMS. Missing or unreadable files are skipped.
+// frame-weighted RMS. A rendered chunk's levels were measured while
+// rendering; the others are read (missing or unreadable files skipped).
 func (j *job) levels(rec ports.AgentJob) (peakDbfs, rmsDbfs float64) {
 	peakDbfs, rmsDbfs = math.Inf(-1), math.Inf(-1)
 	var energy float64
 	var frames int64
 	for _, c := range rec.Chunks {
-		if _, err := os.Stat(c.RawPath); err != nil || c.Frames <= 0 {
+		if c.Frames <= 0 {
 			continue
 		}
-		p, r, err := j.r.cfg.Media.Levels(c.RawPath)
-		if err != nil {
-			j.r.cfg.Logger.Warn("cannot read a raw master's levels", "job", rec.Job.ID, "path", c.RawPath, "err", err)
-			continue
+		p, r := c.PeakDbfs, c.RmsDbfs
+		if !c.Measured {
+			if _, err := os.Stat(c.RawPath); err != nil {
+				continue
+			}
+			var err error
+			if p, r, err = j.r.cfg.Media.Levels(c.RawPath); err != nil {
+				j.r.cfg.Logger.Warn("cannot read a raw master's levels", "job", rec.Job.ID, "path", c.RawPath, "err", err)
+				continue
+			}
 		}
 		peakDbfs = max(peakDbfs, p)
 		lin := math.Pow(10, r/20)

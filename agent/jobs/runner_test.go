@@ -132,6 +132,12 @@ func TestClaimRecordUploadAndReport(t *testing.T) {
 	if r.Status != "completed" || r.Reason != "operator_stop" || r.ChunkTotal != 3 || r.Verification.PeakDbfs != -6 {
 		t.Fatalf("report %+v", r)
 	}
+	h.media.mu.Lock()
+	reads := h.media.levelReads
+	h.media.mu.Unlock()
+	if reads != 0 {
+		t.Fatalf("the report read %d raw masters again; rendering had measured them", reads)
+	}
 	st := h.stored("job_1")
 	for i, frames := range []int64{48000, 48000, 100} {
 		if !bytes.Equal(st[i], rawBytes(i, frames)) {

@@ -179,6 +179,7 @@ func (j *job) ensureRendered(ctx context.Context, pos int, c *ports.AgentChunk, 
 		return fmt.Errorf("render chunk %d: %w", c.Index, err)
 	}
 	c.RenderedPath, c.SizeBytes, c.SHA256, c.UploadID = dst, res.SizeBytes, res.SHA256, ""
+	c.Measured, c.PeakDbfs, c.RmsDbfs = true, res.PeakDbfs, res.RmsDbfs
 	j.setChunk(pos, *c)
 	return nil
 }

@@ -11,8 +11,34 @@ import (
 // MinDbfs is the level reported for digital silence.
 const MinDbfs = -160.0
 
+// levelMeter accumulates the peak and the energy of samples.
+type levelMeter struct {
+	peak, sum float64
+	n         int64
+}
+
+// add measures samples (all channels alike).
+func (l *levelMeter) add(samples []float32) {
+	for _, s := range samples {
+		x := math.Abs(float64(s))
+		l.peak = max(l.peak, x)
+		l.sum += x * x
+	}
+	l.n += int64(len(samples))
+}
+
+// dbfs returns the peak and RMS level measured, in dBFS (MinDbfs at least).
+func (l *levelMeter) dbfs() (peakDbfs, rmsDbfs float64) {
+	if l.n == 0 {
+		return MinDbfs, MinDbfs
+	}
+	return dbfs(l.peak), dbfs(math.Sqrt(l.sum / float64(l.n)))
+}
+
 // Levels streams the raw master at rawPath and returns its peak and RMS
 // level over all samples of all channels, in dBFS (MinDbfs at least).
+// Render measures the same while it reads; Levels is for a raw master that
+// was not rendered.
 func Levels(files ports.PCMFiles, rawPath string) (peakDbfs, rmsDbfs float64, err error) {
 	src, err := files.OpenPCM(rawPath)
 	if err != nil {
@@ -21,18 +47,10 @@ func Levels(files ports.PCMFiles, rawPath string) (peakDbfs, rmsDbfs float64, er
 	defer src.Close()
 	ch := max(1, src.Format().Channels)
 	buf := make([]float32, 4096*ch)
-	var (
-		peak, sum float64
-		n         int64
-	)
+	var l levelMeter
 	for {
 		k, err := src.ReadFrames(buf)
-		for _, s := range buf[:k*ch] {
-			x := math.Abs(float64(s))
-			peak = max(peak, x)
-			sum += x * x
-		}
-		n += int64(k * ch)
+		l.add(buf[:k*ch])
 		if errors.Is(err, io.EOF) {
 			break
 		}
@@ -43,10 +61,8 @@ func Levels(files ports.PCMFiles, rawPath string) (peakDbfs, rmsDbfs float64, er
 			return MinDbfs, MinDbfs, errors.New("render: the raw master reader made no progress")
 		}
 	}
-	if n == 0 {
-		return MinDbfs, MinDbfs, nil
-	}
-	return dbfs(peak), dbfs(math.Sqrt(sum / float64(n))), nil
+	peakDbfs, rmsDbfs = l.dbfs()
+	return peakDbfs, rmsDbfs, nil
 }
 
 // dbfs converts a linear level to dBFS, no lower than MinDbfs.

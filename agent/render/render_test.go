@@ -88,3 +88,24 @@ func TestLevelsStreamsTheRawMaster(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderMeasuresWhatLevelsWould: the levels Render measures on its one
+// read of the raw master are Levels' (so the report need not read it again).
+func TestRenderMeasuresWhatLevelsWould(t *testing.T) {
+	n := 48000
+	s := make([]float32, 2*n)
+	for i := range n {
+		s[2*i] = float32(0.5 * math.Sin(2*math.Pi*1000*float64(i)/48000))
+		s[2*i+1] = float32(0.1 * math.Sin(2*math.Pi*440*float64(i)/48000))
+	}
+	files := &memFiles{format: pcm.Format{SampleRate: 48000, Channels: 2}, samples: map[string][]float32{"a": s}, piece: 1000}
+	peak, rms, err := render.Levels(files, "a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := channelmap.FromSelection(channelmap.ModeMono, []int{1, 2})
+	res, err := render.Render(context.Background(), files, &encoder{}, "a", "b", m, ports.EncodeOptions{Codec: ports.CodecWAV})
+	if err != nil || res.Frames != int64(n) || math.Abs(res.PeakDbfs-peak) > 1e-9 || math.Abs(res.RmsDbfs-rms) > 1e-9 {
+		t.Fatalf("render %+v (levels %.4f %.4f) %v", res, peak, rms, err)
+	}
+}
