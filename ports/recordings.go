@@ -105,6 +105,9 @@ type ChunkStore interface {
 	PutChunk(ctx context.Context, c recording.Chunk) (stored recording.Chunk, created bool, err error)
 	// ListChunks returns a recording's chunks by index.
 	ListChunks(ctx context.Context, recordingID string) ([]recording.Chunk, error)
+	// GetChunk returns the chunk of a recording with that index
+	// (recording.ErrChunkNotFound when none is stored).
+	GetChunk(ctx context.Context, recordingID string, index int) (recording.Chunk, error)
 }
 
 // UploadStore persists the chunk uploads in progress.

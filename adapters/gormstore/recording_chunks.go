@@ -42,14 +42,14 @@ func (s *ChunkStore) PutChunk(ctx context.Context, c recording.Chunk) (recording
 			stored, created = toDomainChunk(r), true
 			return nil
 		}
-		var old chunkRow
-		if err := s.db.Conn(ctx).Where("recording_id = ? AND idx = ?", c.RecordingID, c.Index).Take(&old).Error; err != nil {
-			return Translate(err)
+		old, err := s.GetChunk(ctx, c.RecordingID, c.Index)
+		if err != nil {
+			return err
 		}
 		if old.SHA256 != c.SHA256 {
 			return recording.ErrChunkConflict
 		}
-		stored = toDomainChunk(old)
+		stored = old
 		return nil
 	})
 	if err != nil {
@@ -69,6 +69,15 @@ func (s *ChunkStore) ListChunks(ctx context.Context, recordingID string) ([]reco
 		out = append(out, toDomainChunk(r))
 	}
 	return out, nil
+}
+
+// GetChunk implements ports.ChunkStore.
+func (s *ChunkStore) GetChunk(ctx context.Context, recordingID string, index int) (recording.Chunk, error) {
+	var r chunkRow
+	if err := s.db.Conn(ctx).Where("recording_id = ? AND idx = ?", recordingID, index).Take(&r).Error; err != nil {
+		return recording.Chunk{}, identityNotFound(err, recording.ErrChunkNotFound)
+	}
+	return toDomainChunk(r), nil
 }
 
 // OpenUpload implements ports.UploadStore: an upload of the same recording,

@@ -52,6 +52,12 @@ func TestChunkStorePutAndUploads(t *testing.T) {
 		if err != nil || len(list) != 2 || !reflect.DeepEqual(list[0], bare) || !reflect.DeepEqual(list[1], first) {
 			t.Fatalf("list: %v %+v", err, list)
 		}
+		if got, err := s.GetChunk(ctx, "rec_a", 1); err != nil || !reflect.DeepEqual(got, first) {
+			t.Fatalf("get: %v %+v", err, got)
+		}
+		if _, err := s.GetChunk(ctx, "rec_a", 7); !errors.Is(err, recording.ErrChunkNotFound) {
+			t.Fatalf("get a missing index: %v", err)
+		}
 		if _, _, err := s.PutChunk(ctx, chunkFull("chk_x", "rec_missing", 1, "a")); errs.KindOf(err) != errs.KindConflict {
 			t.Fatalf("chunk of a missing recording: %v", err)
 		}

@@ -95,6 +95,9 @@ func (s *libStore) PutChunk(context.Context, recording.Chunk) (recording.Chunk, 
 func (s *libStore) ListChunks(_ context.Context, id string) ([]recording.Chunk, error) {
 	return s.chunks[id], nil
 }
+func (s *libStore) GetChunk(context.Context, string, int) (recording.Chunk, error) {
+	return recording.Chunk{}, errors.New("unused")
+}
 func (s *libStore) ListJobs(context.Context, ports.JobFilter, int, int) ([]recording.Job, int64, error) {
 	return nil, 0, nil
 }

@@ -122,6 +122,10 @@ func (m *memStore) ListChunks(_ context.Context, id string) ([]recording.Chunk, 
 	return slices.Clone(m.chunks[id]), nil
 }
 
+func (m *memStore) GetChunk(context.Context, string, int) (recording.Chunk, error) {
+	return recording.Chunk{}, errors.New("unused")
+}
+
 func (m *memStore) InsertJob(context.Context, recording.Job) error { return errors.New("unused") }
 func (m *memStore) GetJob(context.Context, string) (recording.Job, error) {
 	return recording.Job{}, recording.ErrJobNotFound

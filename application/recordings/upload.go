@@ -106,20 +106,17 @@ func (s *Service) OpenUpload(ctx context.Context, nodeID string, req agentapi.Up
 // storedChunk answers complete when the chunk is stored with sum, and
 // recording.ErrChunkConflict when it is stored with other bytes.
 func (s *Service) storedChunk(ctx context.Context, recID string, index int, sum string) (agentapi.UploadStatus, bool, error) {
-	chunks, err := s.d.Chunks.ListChunks(ctx, recID)
+	c, err := s.d.Chunks.GetChunk(ctx, recID, index)
+	if errors.Is(err, recording.ErrChunkNotFound) {
+		return agentapi.UploadStatus{}, false, nil
+	}
 	if err != nil {
 		return agentapi.UploadStatus{}, false, err
 	}
-	for _, c := range chunks {
-		if c.Index != index {
-			continue
-		}
-		if c.SHA256 != sum {
-			return agentapi.UploadStatus{}, false, recording.ErrChunkConflict
-		}
-		return agentapi.UploadStatus{UploadID: c.ID, ReceivedBytes: c.SizeBytes, SizeBytes: c.SizeBytes, Complete: true, ChunkID: c.ID}, true, nil
+	if c.SHA256 != sum {
+		return agentapi.UploadStatus{}, false, recording.ErrChunkConflict
 	}
-	return agentapi.UploadStatus{}, false, nil
+	return agentapi.UploadStatus{UploadID: c.ID, ReceivedBytes: c.SizeBytes, SizeBytes: c.SizeBytes, Complete: true, ChunkID: c.ID}, true, nil
 }
 
 // status reports the bytes received of an upload.

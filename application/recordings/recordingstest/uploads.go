@@ -24,6 +24,18 @@ func (s *Store) PutChunk(_ context.Context, c recording.Chunk) (recording.Chunk,
 	return c, true, nil
 }
 
+// GetChunk implements ports.ChunkStore.
+func (s *Store) GetChunk(_ context.Context, recordingID string, index int) (recording.Chunk, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, c := range s.ChunksByID {
+		if c.RecordingID == recordingID && c.Index == index {
+			return c, nil
+		}
+	}
+	return recording.Chunk{}, recording.ErrChunkNotFound
+}
+
 // ListChunks implements ports.ChunkStore.
 func (s *Store) ListChunks(_ context.Context, recordingID string) ([]recording.Chunk, error) {
 	s.mu.Lock()
